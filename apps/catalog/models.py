@@ -101,7 +101,9 @@ class Product(TimeStampedModel):
         verbose_name_plural = _("products")
         constraints = [
             models.UniqueConstraint(fields=["merchant", "slug"], name="product_unique_slug_per_merchant"),
-            models.CheckConstraint(condition=models.Q(max_per_order__gte=1), name="product_max_per_order_positive"),
+            models.CheckConstraint(
+                condition=models.Q(max_per_order__gte=1), name="product_max_per_order_positive"
+            ),
         ]
         indexes = [models.Index(fields=["status", "category", "-created_at"])]
 

@@ -8,6 +8,7 @@ the first caller starts it, the others find it answering.
     python -m shop.core.embedded_redis stop
 """
 
+import contextlib
 import fcntl
 import os
 import socket
@@ -43,10 +44,23 @@ def ensure() -> str:
 
             subprocess.run(
                 [
-                    REDIS_SERVER_PATH, "--port", str(PORT), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "yes",
-                    "--dir", str(VAR), "--pidfile", str(VAR / "redis.pid"),
-                    "--logfile", str(VAR / "redis.log"),
+                    REDIS_SERVER_PATH,
+                    "--port",
+                    str(PORT),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                    "--dir",
+                    str(VAR),
+                    "--pidfile",
+                    str(VAR / "redis.pid"),
+                    "--logfile",
+                    str(VAR / "redis.log"),
                 ],
                 check=True,
             )
@@ -61,10 +75,8 @@ def ensure() -> str:
 def stop() -> None:
     pidfile = VAR / "redis.pid"
     if pidfile.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pidfile.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors may be trusted here; pass the trace id explicitly.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"trace_id": getattr(request, "trace_id", "") or get_trace_id()}))
+    return HttpResponseServerError(
+        template.render({"trace_id": getattr(request, "trace_id", "") or get_trace_id()})
+    )
