@@ -134,6 +134,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures under the lower-cased e-mail, so changing its case gives no fresh tries.
+AXES_USERNAME_CALLABLE = "shop.accounts.forms.axes_username"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -244,3 +246,5 @@ SHOP_SITE_URL = env.str("SHOP_SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@example.com")
+# Notification channels by name (shop.notifications): add "sms" / "webhook" classes here later.
+NOTIFICATION_CHANNELS = {"email": "shop.notifications.channels.EmailChannel"}
