@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.payments",
     "apps.shipping",
+    "apps.flashsale",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.observability.context_processors.trace_id",
+                "apps.cart.context_processors.cart_count",
             ],
         },
     },
@@ -186,7 +188,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = ("config.celery_routes.route_by_app",)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "orders-expire-unpaid": {"task": "apps.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- DRF ------------------------------------------------------------------------------------------
@@ -239,6 +243,8 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=30)
 SHOP_DEFAULT_MAX_PER_ORDER = 10
 SHOP_PAYMENT_SANDBOX_SECRET = env.str("SHOP_PAYMENT_SANDBOX_SECRET", default="sandbox-not-a-secret")
+# How the sandbox gateway delivers its signed notifications: a real HTTP POST to SHOP_SITE_URL.
+SHOP_PAYMENT_SANDBOX_DELIVERY = "apps.payments.providers.sandbox.notification_deliver_http"
 SHOP_CARRIER_WEBHOOK_SECRET = env.str("SHOP_CARRIER_WEBHOOK_SECRET", default="carrier-not-a-secret")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
@@ -248,3 +254,38 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@example.com")
 # Notification channels by name (shop.notifications): add "sms" / "webhook" classes here later.
 NOTIFICATION_CHANNELS = {"email": "shop.notifications.channels.EmailChannel"}
+CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
+    "task": "shop.notifications.tasks.notifications_requeue_stale_task",
+    "schedule": 300.0,
+}
+
+# --- flash sales (apps.flashsale, docs/flashsale.md) -----------------------------------------------
+# Redis of the sale stock, the reservation Stream and the sold-out channel (may differ from the cache).
+FLASHSALE_REDIS_URL = env.str("FLASHSALE_REDIS_URL", default=REDIS_URL)
+FLASHSALE_KEY_PREFIX = env.str("FLASHSALE_KEY_PREFIX", default="fs")
+# Socket timeout of the buy path's Redis call: past it the buyer gets 503 "please retry".
+FLASHSALE_REDIS_TIMEOUT_SECONDS = env.float("FLASHSALE_REDIS_TIMEOUT_SECONDS", default=1.0)
+FLASHSALE_TOKEN_MAX_AGE_SECONDS = env.int("FLASHSALE_TOKEN_MAX_AGE_SECONDS", default=6 * 3600)
+# Process-local token buckets (per web process); a rate of 0 disables that limit.
+FLASHSALE_USER_RATE_PER_SECOND = env.float("FLASHSALE_USER_RATE_PER_SECOND", default=2.0)
+FLASHSALE_USER_BURST = env.int("FLASHSALE_USER_BURST", default=5)
+FLASHSALE_IP_RATE_PER_SECOND = env.float("FLASHSALE_IP_RATE_PER_SECOND", default=100.0)
+FLASHSALE_IP_BURST = env.int("FLASHSALE_IP_BURST", default=200)
+# Admission control: buy requests running at once per web process (0: no cap).
+FLASHSALE_MAX_IN_FLIGHT = env.int("FLASHSALE_MAX_IN_FLIGHT", default=0)
+FLASHSALE_LOCAL_CACHE_SECONDS = env.float("FLASHSALE_LOCAL_CACHE_SECONDS", default=1.0)
+FLASHSALE_SOLDOUT_FLAG_SECONDS = env.float("FLASHSALE_SOLDOUT_FLAG_SECONDS", default=5.0)
+FLASHSALE_DRAIN_BATCH = env.int("FLASHSALE_DRAIN_BATCH", default=200)
+FLASHSALE_DRAIN_SECONDS = env.float("FLASHSALE_DRAIN_SECONDS", default=5.0)
+FLASHSALE_CLAIM_IDLE_SECONDS = env.int("FLASHSALE_CLAIM_IDLE_SECONDS", default=30)
+FLASHSALE_ARM_AHEAD_SECONDS = env.int("FLASHSALE_ARM_AHEAD_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "flashsale-drain": {"task": "apps.flashsale.tasks.flash_sales_drain_tick", "schedule": 1.0},
+        "flashsale-sweep": {"task": "apps.flashsale.tasks.flash_sales_sweep_tick", "schedule": 10.0},
+        "flashsale-arm": {"task": "apps.flashsale.tasks.flash_sales_arm_upcoming", "schedule": 30.0},
+        "flashsale-advance": {"task": "apps.flashsale.tasks.flash_sales_advance", "schedule": 5.0},
+        "flashsale-expire": {"task": "apps.flashsale.tasks.flash_sale_orders_expire", "schedule": 10.0},
+        "flashsale-reconcile": {"task": "apps.flashsale.tasks.flash_sales_reconcile", "schedule": 30.0},
+    }
+)
