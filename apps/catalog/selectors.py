@@ -1,0 +1,306 @@
+"""Read side of the catalog. Every function takes keyword-only arguments and returns frozen
+dataclasses from `types.py`, built from querysets that fetch everything up front (a fixed number
+of queries whatever the number of products, variants or pictures)."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from shop.core.money import Money
+
+from .models import AttributeValue, Brand, Category, Product, ProductImage, Variant
+from .types import (
+    AttributeFacet,
+    AttributeValueInfo,
+    BrandOption,
+    CategoryNode,
+    CategoryTree,
+    ImageInfo,
+    ListingQuery,
+    ProductCard,
+    ProductDetail,
+    ProductPage,
+    VariantInfo,
+    VariantSnapshot,
+)
+
+PAGE_SIZE = 24
+SORT_ORDERS = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("min_price", "-created_at", "-id"),
+    "price_desc": ("-min_price", "-created_at", "-id"),
+}
+
+
+def localized(*, english: str, chinese: str, language: str | None) -> str:
+    """The Chinese text when the shopper reads Chinese and it exists, else the English."""
+    if chinese and (language or "").lower().startswith("zh"):
+        return chinese
+    return english
+
+
+def _media_url(name: str) -> str:
+    return default_storage.url(name) if name else ""
+
+
+def _visible_products() -> QuerySet[Product]:
+    return Product.objects.filter(status=Product.Status.ACTIVE, merchant__is_active=True)
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+
+def category_tree_get(*, language: str | None) -> CategoryTree:
+    rows = Category.objects.order_by("position", "name").values_list(
+        "id", "parent_id", "slug", "name", "name_zh", "position"
+    )
+    return CategoryTree(
+        nodes=tuple(
+            CategoryNode(
+                id=pk,
+                parent_id=parent_id,
+                slug=slug,
+                name=localized(english=name, chinese=name_zh, language=language),
+                position=position,
+            )
+            for pk, parent_id, slug, name, name_zh, position in rows
+        )
+    )
+
+
+# --- product cards ------------------------------------------------------------------------------
+
+
+def _card_queryset(products: QuerySet[Product]) -> QuerySet[Product]:
+    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    return products.select_related("brand").annotate(
+        min_price=Min("variants__price", filter=Q(variants__is_active=True)),
+        first_thumbnail=Subquery(first_image.values("thumbnail")[:1]),
+        first_image=Subquery(first_image.values("image")[:1]),
+        first_alt=Subquery(first_image.values("alt")[:1]),
+    )
+
+
+def _card(product: Product, *, language: str | None) -> ProductCard:
+    name = localized(english=product.name, chinese=product.name_zh, language=language)
+    return ProductCard(
+        id=product.pk,
+        slug=product.slug,
+        name=name,
+        brand_name=product.brand.name if product.brand else "",
+        price=Money(product.min_price, settings.SHOP_CURRENCY) if product.min_price is not None else None,
+        thumbnail_url=_media_url(product.first_thumbnail or product.first_image or ""),
+        thumbnail_alt=product.first_alt or name,
+    )
+
+
+def _cards(products: Iterable[Product], *, language: str | None) -> tuple[ProductCard, ...]:
+    return tuple(_card(product, language=language) for product in products)
+
+
+def product_list_featured(*, language: str | None, limit: int = 8) -> tuple[ProductCard, ...]:
+    products = _card_queryset(_visible_products().filter(is_featured=True)).order_by("-created_at", "-id")
+    return _cards(products[:limit], language=language)
+
+
+def product_list_newest(*, language: str | None, limit: int = 12) -> tuple[ProductCard, ...]:
+    products = _card_queryset(_visible_products()).order_by("-created_at", "-id")
+    return _cards(products[:limit], language=language)
+
+
+# --- category listing ---------------------------------------------------------------------------
+
+
+def _in_categories(category_ids: Iterable[int]) -> QuerySet[Product]:
+    return _visible_products().filter(category_id__in=list(category_ids))
+
+
+def brand_list_for_categories(*, category_ids: Iterable[int]) -> tuple[BrandOption, ...]:
+    brands = Brand.objects.filter(products__in=_in_categories(category_ids)).distinct().order_by("name")
+    return tuple(BrandOption(slug=brand.slug, name=brand.name) for brand in brands)
+
+
+def attribute_facet_list_for_categories(
+    *, category_ids: Iterable[int], language: str | None
+) -> tuple[AttributeFacet, ...]:
+    values = (
+        AttributeValue.objects.filter(
+            attribute__is_filterable=True,
+            variants__is_active=True,
+            variants__product__in=_in_categories(category_ids),
+        )
+        .select_related("attribute")
+        .distinct()
+        .order_by("attribute__slug", "value", "id")
+    )
+    facets: dict[str, tuple[str, list[tuple[int, str, str]]]] = {}
+    for value in values:
+        attribute = value.attribute
+        name = localized(english=attribute.name, chinese=attribute.name_zh, language=language)
+        facets.setdefault(attribute.slug, (name, []))[1].append((value.pk, value.slug, value.value))
+    return tuple(
+        AttributeFacet(slug=slug, name=name, values=tuple(entries))
+        for slug, (name, entries) in facets.items()
+    )
+
+
+def _apply_listing_query(products: QuerySet[Product], query: ListingQuery) -> QuerySet[Product]:
+    if query.brand_slug:
+        products = products.filter(brand__slug=query.brand_slug)
+    if query.attribute_value_ids:
+        # One variant must carry a value of every chosen attribute (red AND size M, not red in
+        # one variant and M in another); each .filter() on the M2M adds its own join.
+        variants = Variant.objects.filter(is_active=True)
+        for value_ids in query.attribute_value_ids:
+            variants = variants.filter(attribute_values__in=value_ids)
+        products = products.filter(pk__in=variants.values("product_id"))
+    products = _card_queryset(products)
+    if query.min_price is not None:
+        products = products.filter(min_price__gte=query.min_price)
+    if query.max_price is not None:
+        products = products.filter(min_price__lte=query.max_price)
+    return products.order_by(*SORT_ORDERS.get(query.sort, SORT_ORDERS["newest"]))
+
+
+def product_page_for_categories(
+    *, category_ids: Iterable[int], query: ListingQuery, language: str | None, page_size: int = PAGE_SIZE
+) -> ProductPage:
+    """One page of a listing; a page past the end answers the last page and says so."""
+    products = _apply_listing_query(_in_categories(category_ids), query)
+    paginator = Paginator(products, page_size)
+    number = max(1, min(query.page, paginator.num_pages))
+    page = paginator.page(number)
+    return ProductPage(
+        cards=_cards(page.object_list, language=language),
+        number=number,
+        num_pages=paginator.num_pages,
+        count=paginator.count,
+        requested_page_missing=number != query.page,
+        page_range=tuple(
+            None if item == Paginator.ELLIPSIS else item
+            for item in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+        ),
+    )
+
+
+# --- product detail -----------------------------------------------------------------------------
+
+
+def _detail_queryset() -> QuerySet[Product]:
+    values = AttributeValue.objects.select_related("attribute").order_by("attribute__name", "value")
+    variants = (
+        Variant.objects.filter(is_active=True)
+        .order_by("price", "id")
+        .prefetch_related(Prefetch("attribute_values", queryset=values))
+    )
+    return (
+        _visible_products()
+        .select_related("brand", "merchant")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+            Prefetch("variants", queryset=variants),
+        )
+    )
+
+
+def _variant_info(variant: Variant, *, language: str | None) -> VariantInfo:
+    return VariantInfo(
+        id=variant.pk,
+        sku=variant.sku,
+        name=variant.name,
+        price=Money(variant.price, variant.currency),
+        attribute_values=tuple(
+            AttributeValueInfo(
+                attribute_slug=value.attribute.slug,
+                attribute_name=localized(
+                    english=value.attribute.name, chinese=value.attribute.name_zh, language=language
+                ),
+                slug=value.slug,
+                value=value.value,
+            )
+            for value in variant.attribute_values.all()
+        ),
+    )
+
+
+def product_get(
+    *, product_id: int, language: str | None, tree: CategoryTree | None = None
+) -> ProductDetail | None:
+    """An active product of an active merchant, or None (drafts and unknown ids look the same).
+    Pass the category `tree` when the caller already has it, to spare its query."""
+    product = _detail_queryset().filter(pk=product_id).first()
+    if product is None:
+        return None
+    tree = tree if tree is not None else category_tree_get(language=language)
+    return ProductDetail(
+        id=product.pk,
+        slug=product.slug,
+        name=localized(english=product.name, chinese=product.name_zh, language=language),
+        description=localized(english=product.description, chinese=product.description_zh, language=language),
+        brand_name=product.brand.name if product.brand else "",
+        merchant_id=product.merchant_id,
+        merchant_name=product.merchant.name,
+        category_id=product.category_id,
+        breadcrumbs=tree.path_to(product.category_id),
+        images=tuple(
+            ImageInfo(
+                url=_media_url(image.image.name),
+                thumbnail_url=_media_url(image.thumbnail.name or image.image.name),
+                alt=image.alt,
+            )
+            for image in product.images.all()
+        ),
+        variants=tuple(_variant_info(variant, language=language) for variant in product.variants.all()),
+        max_per_order=product.max_per_order,
+    )
+
+
+# --- for other apps -----------------------------------------------------------------------------
+
+
+def variant_snapshots_get(
+    *, variant_ids: Iterable[int], language: str | None = None
+) -> dict[int, VariantSnapshot]:
+    """Variants by id in two queries, sellable or not (see `is_available`); unknown ids are absent.
+    Names follow `language` (default: the active language); a variant without a name of its own is
+    named by its attribute values ("Red / M")."""
+    language = language or get_language()
+    first_image = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("position", "id")
+    variants = (
+        Variant.objects.filter(pk__in=list(variant_ids))
+        .select_related("product", "product__merchant")
+        .prefetch_related(
+            Prefetch("attribute_values", queryset=AttributeValue.objects.order_by("attribute__name", "value"))
+        )
+        .annotate(
+            first_thumbnail=Subquery(first_image.values("thumbnail")[:1]),
+            first_image=Subquery(first_image.values("image")[:1]),
+        )
+    )
+    return {variant.pk: _variant_snapshot(variant, language=language) for variant in variants}
+
+
+def _variant_snapshot(variant: Variant, *, language: str | None) -> VariantSnapshot:
+    product = variant.product
+    merchant = product.merchant
+    return VariantSnapshot(
+        variant_id=variant.pk,
+        product_id=product.pk,
+        merchant_id=variant.merchant_id,
+        merchant_name=merchant.name,
+        product_name=localized(english=product.name, chinese=product.name_zh, language=language),
+        variant_name=variant.name or " / ".join(value.value for value in variant.attribute_values.all()),
+        sku=variant.sku,
+        price=variant.price,
+        currency=variant.currency,
+        weight_grams=variant.weight_grams,
+        max_per_order=product.max_per_order,
+        is_available=(variant.is_active and product.status == Product.Status.ACTIVE and merchant.is_active),
+        thumbnail_url=_media_url(variant.first_thumbnail or variant.first_image or ""),
+        product_url=reverse("catalog:product", kwargs={"pk": product.pk, "slug": product.slug}),
+    )
