@@ -51,7 +51,7 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from shop.accounts.models import Merchant
 from shop.accounts.selectors import merchant_ids_for_user, user_is_platform_staff
@@ -156,6 +156,11 @@ class MerchantScopedAdminMixin(_MerchantScopeBase):
         if last == "pk":
             return obj.pk
         return getattr(obj, obj._meta.get_field(last).attname)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django answers a missing object with a redirect to the admin index and a message that
+        # echoes the id. Another merchant's object must look like no object at all: a plain 404.
+        raise Http404(f"{opts.verbose_name} not found")
 
     def _owns(self, request, obj) -> bool:
         return obj is None or admin_scope(request).allows(self.merchant_id_of(obj))
