@@ -11,6 +11,7 @@ from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from shop.core.cache import cache_get_or_build
 from shop.core.money import Money
 
 from .models import AttributeValue, Brand, Category, Product, ProductImage, Variant
@@ -36,6 +37,30 @@ SORT_ORDERS = {
     "price_desc": ("-min_price", "-created_at", "-id"),
 }
 
+# Cache tags (shop.core.cache): a write bumps the tags it touches (receivers.py, after commit), and
+# every cached value carrying one of them is rebuilt on its next read.
+CACHE_TAG_CATALOG = "catalog"  # brands, attributes, merchants: anything any page may show
+CACHE_TAG_TREE = "catalog:tree"
+CACHE_TAG_LISTINGS = "catalog:listings"  # the home page's product lists
+CACHE_TIMEOUT = 300
+
+
+def cache_tag_product(product_id: int) -> str:
+    return f"catalog:product:{product_id}"
+
+
+def cache_tags_product_page(product_id: int) -> tuple[str, ...]:
+    """What a product page is made of: the product, the category tree, shared catalog data."""
+    return (CACHE_TAG_CATALOG, CACHE_TAG_TREE, cache_tag_product(product_id))
+
+
+def cache_tags_home_page() -> tuple[str, ...]:
+    return (CACHE_TAG_CATALOG, CACHE_TAG_TREE, CACHE_TAG_LISTINGS)
+
+
+def _language_key(language: str | None) -> str:
+    return "zh" if (language or "").lower().startswith("zh") else "en"
+
 
 def localized(*, english: str, chinese: str, language: str | None) -> str:
     """The Chinese text when the shopper reads Chinese and it exists, else the English."""
@@ -56,6 +81,16 @@ def _visible_products() -> QuerySet[Product]:
 
 
 def category_tree_get(*, language: str | None) -> CategoryTree:
+    """The whole tree, read through the two-level cache."""
+    return cache_get_or_build(
+        key=f"catalog:tree:{_language_key(language)}",
+        build=lambda: _category_tree_build(language=language),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_TREE),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _category_tree_build(*, language: str | None) -> CategoryTree:
     rows = Category.objects.order_by("position", "name").values_list(
         "id", "parent_id", "slug", "name", "name_zh", "position"
     )
@@ -104,11 +139,29 @@ def _cards(products: Iterable[Product], *, language: str | None) -> tuple[Produc
 
 
 def product_list_featured(*, language: str | None, limit: int = 8) -> tuple[ProductCard, ...]:
+    return cache_get_or_build(
+        key=f"catalog:featured:{_language_key(language)}:{limit}",
+        build=lambda: _product_list_featured_build(language=language, limit=limit),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_LISTINGS),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def product_list_newest(*, language: str | None, limit: int = 12) -> tuple[ProductCard, ...]:
+    return cache_get_or_build(
+        key=f"catalog:newest:{_language_key(language)}:{limit}",
+        build=lambda: _product_list_newest_build(language=language, limit=limit),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_LISTINGS),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _product_list_featured_build(*, language: str | None, limit: int) -> tuple[ProductCard, ...]:
     products = _card_queryset(_visible_products().filter(is_featured=True)).order_by("-created_at", "-id")
     return _cards(products[:limit], language=language)
 
 
-def product_list_newest(*, language: str | None, limit: int = 12) -> tuple[ProductCard, ...]:
+def _product_list_newest_build(*, language: str | None, limit: int) -> tuple[ProductCard, ...]:
     products = _card_queryset(_visible_products()).order_by("-created_at", "-id")
     return _cards(products[:limit], language=language)
 
@@ -231,8 +284,18 @@ def _variant_info(variant: Variant, *, language: str | None) -> VariantInfo:
 def product_get(
     *, product_id: int, language: str | None, tree: CategoryTree | None = None
 ) -> ProductDetail | None:
-    """An active product of an active merchant, or None (drafts and unknown ids look the same).
-    Pass the category `tree` when the caller already has it, to spare its query."""
+    """An active product of an active merchant, or None (drafts and unknown ids look the same),
+    read through the two-level cache (a None is cached too: unknown ids cannot hammer the database).
+    Pass the category `tree` when the caller already has it, to spare its query on a miss."""
+    return cache_get_or_build(
+        key=f"catalog:product:{product_id}:{_language_key(language)}",
+        build=lambda: _product_build(product_id=product_id, language=language, tree=tree),
+        tags=cache_tags_product_page(product_id),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _product_build(*, product_id: int, language: str | None, tree: CategoryTree | None) -> ProductDetail | None:
     product = _detail_queryset().filter(pk=product_id).first()
     if product is None:
         return None
@@ -304,3 +367,96 @@ def _variant_snapshot(variant: Variant, *, language: str | None) -> VariantSnaps
         thumbnail_url=_media_url(variant.first_thumbnail or variant.first_image or ""),
         product_url=reverse("catalog:product", kwargs={"pk": product.pk, "slug": product.slug}),
     )
+
+
+# --- for the search index (apps.search) -----------------------------------------------------------
+
+from collections.abc import Iterator  # noqa: E402 - kept with the search section that needs them
+from datetime import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from .types import ProductSearchRow, SearchAttributeValue  # noqa: E402
+
+SEARCH_ROWS_BATCH = 1000
+
+
+def product_search_rows(
+    *, product_ids: Iterable[int] | None = None, batch_size: int = SEARCH_ROWS_BATCH
+) -> Iterator[ProductSearchRow]:
+    """The visible products (all of them, or those of `product_ids`) as the search index needs
+    them, in id order, three queries per batch whatever the number of variants."""
+    products = _visible_products().order_by("pk")
+    if product_ids is not None:
+        products = products.filter(pk__in=list(product_ids))
+    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    products = products.annotate(
+        first_thumbnail=Subquery(first_image.values("thumbnail")[:1]),
+        first_image=Subquery(first_image.values("image")[:1]),
+    )
+    last_id = 0
+    while True:
+        batch = list(
+            products.filter(pk__gt=last_id).values(
+                "pk", "merchant_id", "slug", "name", "name_zh", "description", "description_zh",
+                "brand__slug", "brand__name", "category_id", "created_at", "first_thumbnail", "first_image",
+            )[:batch_size]
+        )  # fmt: skip
+        if not batch:
+            return
+        last_id = batch[-1]["pk"]
+        yield from _search_rows(batch)
+
+
+def _search_rows(batch: list[dict]) -> Iterator[ProductSearchRow]:
+    ids = [row["pk"] for row in batch]
+    variants: dict[int, list[tuple[int, Decimal, str]]] = {}
+    for product_id, variant_id, price, currency in Variant.objects.filter(
+        product_id__in=ids, is_active=True
+    ).values_list("product_id", "pk", "price", "currency"):
+        variants.setdefault(product_id, []).append((variant_id, price, currency))
+    values: dict[int, dict[int, SearchAttributeValue]] = {}
+    through = Variant.attribute_values.through.objects.filter(
+        variant__product_id__in=ids, variant__is_active=True
+    ).values_list(
+        "variant__product_id", "attributevalue_id", "attributevalue__attribute__slug",
+        "attributevalue__attribute__name", "attributevalue__attribute__name_zh",
+        "attributevalue__attribute__is_filterable", "attributevalue__slug", "attributevalue__value",
+    )  # fmt: skip
+    for product_id, value_id, attr_slug, attr_name, attr_name_zh, filterable, slug, value in through:
+        values.setdefault(product_id, {})[value_id] = SearchAttributeValue(
+            id=value_id,
+            attribute_slug=attr_slug,
+            attribute_name=attr_name,
+            attribute_name_zh=attr_name_zh,
+            is_filterable=filterable,
+            slug=slug,
+            value=value,
+        )
+    for row in batch:
+        own = sorted(variants.get(row["pk"], []), key=lambda item: (item[1], item[0]))
+        yield ProductSearchRow(
+            product_id=row["pk"],
+            merchant_id=row["merchant_id"],
+            slug=row["slug"],
+            name=row["name"],
+            name_zh=row["name_zh"],
+            description=row["description"],
+            description_zh=row["description_zh"],
+            brand_slug=row["brand__slug"] or "",
+            brand_name=row["brand__name"] or "",
+            category_id=row["category_id"],
+            created_at=row["created_at"],
+            price_min=own[0][1] if own else None,
+            currency=own[0][2] if own else settings.SHOP_CURRENCY,
+            thumbnail_url=_media_url(row["first_thumbnail"] or row["first_image"] or ""),
+            variant_ids=tuple(item[0] for item in own),
+            attribute_values=tuple(sorted(values.get(row["pk"], {}).values(), key=lambda v: v.id)),
+        )
+
+
+def product_ids_changed_since(*, since: datetime) -> list[int]:
+    """Ids of products whose row or one of whose variants changed at or after `since`, visible or
+    not (a product just deactivated must leave the search index too)."""
+    changed = set(Product.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    changed.update(Variant.objects.filter(updated_at__gte=since).values_list("product_id", flat=True))
+    return sorted(changed)

@@ -196,3 +196,44 @@ class ProductPage:
 
 # The name another helper reached for; the same contract as `VariantSnapshot` (docs/buying.md).
 VariantPurchaseSnapshot = VariantSnapshot
+
+
+# --- for the search index (apps.search) -----------------------------------------------------------
+
+from datetime import datetime  # noqa: E402 - kept with the only dataclass that needs it
+
+
+@dataclass(frozen=True)
+class SearchAttributeValue:
+    """One attribute value carried by an active variant of a product, with both names."""
+
+    id: int
+    attribute_slug: str
+    attribute_name: str
+    attribute_name_zh: str
+    is_filterable: bool
+    slug: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ProductSearchRow:
+    """What the search index needs of one visible product (active, of an active merchant).
+    `price_min` is the lowest active variant price (None: no active variant)."""
+
+    product_id: int
+    merchant_id: int
+    slug: str
+    name: str
+    name_zh: str
+    description: str
+    description_zh: str
+    brand_slug: str
+    brand_name: str
+    category_id: int
+    created_at: datetime
+    price_min: Decimal | None
+    currency: str
+    thumbnail_url: str
+    variant_ids: tuple[int, ...]
+    attribute_values: tuple[SearchAttributeValue, ...]

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language, gettext
 
+from shop.publishing.http import public_page
+
 from . import selectors
 from .forms import ProductFilterForm
 
@@ -12,6 +14,12 @@ from .forms import ProductFilterForm
 ADD_TO_CART_URL = reverse_lazy("cart:add")
 
 
+# Catalog pages are the same for every visitor (page_is_public: the nav's user links, the cart count
+# and the CSRF token come from /live/session/), so they are published as files, answer 304s and
+# may be kept by a CDN; see shop/publishing/README.md.
+
+
+@public_page(tags=lambda request: selectors.cache_tags_home_page())
 def home(request: HttpRequest) -> HttpResponse:
     language = get_language()
     tree = selectors.category_tree_get(language=language)
@@ -22,10 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav_categories": tree.roots(),
             "featured": selectors.product_list_featured(language=language),
             "newest": selectors.product_list_newest(language=language),
+            "page_is_public": True,
         },
     )
 
 
+@public_page(tags=lambda request, slug: selectors.cache_tags_home_page())
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language()
     tree = selectors.category_tree_get(language=language)
@@ -57,10 +67,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filter_form": ProductFilterForm(form.clean_params, brands=brands, facets=facets),
             "clean_params": form.clean_params,
             "current_sort": query.sort,
+            "page_is_public": True,
         },
     )
 
 
+@public_page(tags=lambda request, pk, slug: selectors.cache_tags_product_page(pk))
 def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     language = get_language()
     tree = selectors.category_tree_get(language=language)
@@ -77,5 +89,6 @@ def product_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "product": product,
             "breadcrumbs": product.breadcrumbs,
             "add_to_cart_url": ADD_TO_CART_URL,
+            "page_is_public": True,
         },
     )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shop.accounts",
     "shop.observability",
     "shop.notifications",
+    "shop.publishing",
     # business layer
     "apps.catalog",
     "apps.inventory",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "apps.payments",
     "apps.shipping",
     "apps.flashsale",
+    "apps.search",
+    # After apps.search, whose `search_index` command replaces the library's (see that command).
+    "django_elasticsearch_dsl",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "shop.observability.middleware.TraceIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published pages (shop.publishing) answer here, before sessions, CSRF and the views.
+    "shop.publishing.middleware.PublishedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +113,11 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
         "TIMEOUT": 300,
+        # A Redis that hangs must not hang the pages: reads fall back to the database (shop.core.cache).
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+        },
     },
 }
 
@@ -289,3 +300,38 @@ CELERY_BEAT_SCHEDULE.update(
         "flashsale-reconcile": {"task": "apps.flashsale.tasks.flash_sales_reconcile", "schedule": 30.0},
     }
 )
+
+# --- search (apps.search, docs in apps/search/backends/__init__.py) ------------------------------
+# auto: Elasticsearch when ELASTICSEARCH_URL is set, else PostgreSQL full-text, else (SQLite) simple.
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="auto")
+SEARCH_ES_INDEX = env.str("SEARCH_ES_INDEX", default="shop-products")
+SEARCH_ES_REPLICAS = env.int("SEARCH_ES_REPLICAS", default=1)
+ELASTICSEARCH_DSL = {"default": {"hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200"}}
+# Index updates go through Celery after commit (apps.search.receivers), not the library's signals.
+ELASTICSEARCH_DSL_AUTOSYNC = False
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
+CELERY_BEAT_SCHEDULE["search-refresh-changed"] = {
+    "task": "apps.search.tasks.search_refresh_changed",
+    "schedule": 60.0,
+}
+
+# --- read path: two-level cache, published pages (shop/core/cache.py, shop/publishing/README.md) ----
+SHOP_CACHE_ENABLED = env.bool("SHOP_CACHE_ENABLED", default=True)
+SHOP_CACHE_LOCAL_TTL_SECONDS = env.float("SHOP_CACHE_LOCAL_TTL_SECONDS", default=2.0)
+SHOP_CACHE_LOCAL_MAX_ITEMS = env.int("SHOP_CACHE_LOCAL_MAX_ITEMS", default=2048)
+# Changes every deploy (e.g. the commit): pages' ETags then change with their templates and assets.
+SHOP_RELEASE = env.str("SHOP_RELEASE", default="")
+PUBLISHING_ENABLED = env.bool("PUBLISHING_ENABLED", default=True)
+PUBLISHED_ROOT = env.path("PUBLISHED_ROOT", default=BASE_DIR / "var" / "published")
+PUBLISHING_STORAGE_BACKEND = env.str(
+    "PUBLISHING_STORAGE_BACKEND", default="shop.publishing.storage.AtomicFileSystemStorage"
+)
+PUBLISHING_STORAGE_OPTIONS: dict = {}
+PUBLISHING_PAGE_SOURCES = ["apps.catalog.publishing.CatalogPages"]
+PUBLISHING_SITE_URL = env.str("PUBLISHING_SITE_URL", default=SHOP_SITE_URL)
+PUBLISHING_CDN_PURGER = env.str("PUBLISHING_CDN_PURGER", default="shop.publishing.cdn.NoopPurger")
+PUBLISHING_CDN_PURGE_URL = env.str("PUBLISHING_CDN_PURGE_URL", default="")
+PUBLISHING_CDN_PURGE_TOKEN = env.str("PUBLISHING_CDN_PURGE_TOKEN", default="")
+PUBLISHING_BROTLI_QUALITY = env.int("PUBLISHING_BROTLI_QUALITY", default=11)
+# A form of a published page posted without its token (JavaScript off) gets a "confirm" page.
+CSRF_FAILURE_VIEW = "shop.publishing.views.csrf_failure"
