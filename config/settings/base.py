@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE.update(
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="auto")
 SEARCH_ES_INDEX = env.str("SEARCH_ES_INDEX", default="shop-products")
 SEARCH_ES_REPLICAS = env.int("SEARCH_ES_REPLICAS", default=1)
+# How long an answer of the search service is cached (0: not cached); every index write invalidates.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=30)
 ELASTICSEARCH_DSL = {"default": {"hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200"}}
 # Index updates go through Celery after commit (apps.search.receivers), not the library's signals.
 ELASTICSEARCH_DSL_AUTOSYNC = False
@@ -322,6 +324,8 @@ SHOP_CACHE_LOCAL_MAX_ITEMS = env.int("SHOP_CACHE_LOCAL_MAX_ITEMS", default=2048)
 # Changes every deploy (e.g. the commit): pages' ETags then change with their templates and assets.
 SHOP_RELEASE = env.str("SHOP_RELEASE", default="")
 PUBLISHING_ENABLED = env.bool("PUBLISHING_ENABLED", default=True)
+# Serve published files from this process (PublishedPagesMiddleware); off when nginx or a CDN does.
+PUBLISHING_SERVE = env.bool("PUBLISHING_SERVE", default=True)
 PUBLISHED_ROOT = env.path("PUBLISHED_ROOT", default=BASE_DIR / "var" / "published")
 PUBLISHING_STORAGE_BACKEND = env.str(
     "PUBLISHING_STORAGE_BACKEND", default="shop.publishing.storage.AtomicFileSystemStorage"
