@@ -48,6 +48,16 @@ def orders_mark_delivered(order_id: int) -> None:
 def orders_notify(order_id: int, event: str, key: str = "", refund_amount: str = "") -> int:
     """E-mails the shopper (and, for a newly paid order, the merchant); `key` makes a redelivery
     send nothing twice."""
+    return _notify(order_id, event, key, refund_amount)
+
+
+@shared_task
+def orders_notify_placed(order_ids: list[int]) -> int:
+    """The 'order placed' e-mails of a list of orders (one checkout, or one flash-sale batch)."""
+    return sum(_notify(order_id, "placed") for order_id in order_ids)
+
+
+def _notify(order_id: int, event: str, key: str = "", refund_amount: str = "") -> int:
     context = order_notification_context(order_id=order_id)
     if context is None or event not in NOTIFICATIONS:
         return 0

@@ -104,9 +104,14 @@ def order_cancel(*, order_id: int, reason: str, actor_id: int | None = None) -> 
 
 
 def orders_expire_unpaid(*, now: datetime | None = None) -> int:
-    """Cancels unpaid orders past their deadline (a batch per run); returns how many."""
+    """Cancels unpaid checkout orders past their deadline (a batch per run); returns how many.
+
+    Flash-sale orders (those with a reservation id) are left to the flash-sale app's expiry,
+    which gives the unit back to the sale rather than to ordinary stock."""
     now = now or timezone.now()
-    due = Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now).order_by("expires_at")
+    due = Order.objects.filter(
+        status=S.PENDING_PAYMENT, expires_at__lt=now, reservation_id__isnull=True
+    ).order_by("expires_at")
     cancelled = 0
     for order_id in due.values_list("pk", flat=True)[:EXPIRY_BATCH]:
         try:
