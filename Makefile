@@ -67,7 +67,7 @@ demo: install messages
 	  if [ "$$started_redis" = 1 ]; then $(BIN)/python -m shop.core.embedded_redis stop; fi; \
 	}; \
 	trap cleanup INT TERM EXIT; \
-	$(BIN)/celery -A config.celery_app worker -Q $(CELERY_QUEUES) --concurrency 2 --loglevel INFO & \
+	$(BIN)/celery -A config.celery_app worker --beat --schedule var/celerybeat-schedule -Q $(CELERY_QUEUES) --concurrency 2 --loglevel INFO & \
 	worker=$$!; \
 	echo; \
 	echo "  The shop:  http://$(HOST):$(PORT)/"; \
