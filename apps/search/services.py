@@ -1,0 +1,210 @@
+"""Writes of the search app: copy products from the catalog (through its selector) into
+`SearchEntry` rows, then let the active backend catch up (Elasticsearch documents).
+
+Every function is idempotent: syncing the same ids twice leaves the same rows, so a redelivered
+Celery task or a repeated rebuild does no harm.
+"""
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+
+from apps.catalog.selectors import category_tree_get, product_search_rows
+from apps.catalog.types import CategoryTree, ProductSearchRow
+from apps.inventory.selectors import stock_levels_get
+from shop.core.cache import cache_invalidate_on_commit
+
+from .backends import backend_get
+from .backends.facets import price_band
+from .models import SearchEntry, SearchFacetLabel, SearchTerm
+from .text import indexable_text, is_cjk, tokenize
+
+logger = logging.getLogger(__name__)
+
+SEARCH_CACHE_TAG = "search:index"  # the tag selectors.search_products caches answers under
+
+BATCH_SIZE = 1000
+DESCRIPTION_LIMIT = 4000
+ENTRY_FIELDS = (
+    "merchant_id", "slug", "name", "name_zh", "description", "description_zh", "brand_slug",
+    "brand_name", "category_id", "category_text", "category_text_zh", "attribute_text", "doc_name",
+    "doc_labels", "doc_body", "price_min", "currency", "in_stock", "thumbnail_url", "facet_keys",
+    "product_created_at", "indexed_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    indexed: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class _Trees:
+    english: CategoryTree
+    chinese: CategoryTree
+
+    @classmethod
+    def load(cls) -> "_Trees":
+        return cls(english=category_tree_get(language="en"), chinese=category_tree_get(language="zh-hans"))
+
+    def path_ids(self, category_id: int) -> list[int]:
+        return [node.id for node in self.english.path_to(category_id)]
+
+    def texts(self, category_id: int) -> tuple[str, str]:
+        english = [node.name for node in self.english.path_to(category_id)]
+        chinese = [node.name for node in self.chinese.path_to(category_id)]
+        return " / ".join(english), " / ".join(name for name in chinese if name not in english)
+
+
+def search_entries_sync(*, product_ids: Iterable[int]) -> SyncReport:
+    """Bring the entries of these products up to date: visible ones are written, the others
+    (deactivated, deleted, merchant switched off) removed. Then the backend follows."""
+    ids = sorted({int(product_id) for product_id in product_ids})
+    if not ids:
+        return SyncReport(indexed=0, removed=0)
+    trees = _Trees.load()
+    written: list[int] = []
+    for rows in _batches(product_search_rows(product_ids=ids), BATCH_SIZE):
+        written.extend(_entries_write(rows, trees))
+    removed = sorted(set(ids) - set(written))
+    removed_count, _ = SearchEntry.objects.filter(product_id__in=removed).delete()
+    backend_get().entries_changed(product_ids=written, removed_ids=removed)
+    cache_invalidate_on_commit(tags=(SEARCH_CACHE_TAG,))
+    return SyncReport(indexed=len(written), removed=len(removed) if removed_count else 0)
+
+
+def search_index_rebuild(*, progress=None) -> SyncReport:
+    """Rewrite every entry from the catalog, drop those of products no longer visible, renew the
+    vocabulary, then rebuild the backend's own index (Elasticsearch) from the entries."""
+    trees = _Trees.load()
+    seen: set[int] = set()
+    SearchTerm.objects.all().delete()
+    for rows in _batches(product_search_rows(), BATCH_SIZE):
+        seen.update(_entries_write(rows, trees))
+        if progress:
+            progress(len(seen))
+    stale = [pk for pk in SearchEntry.objects.values_list("product_id", flat=True) if pk not in seen]
+    for chunk in _batches(iter(stale), BATCH_SIZE):
+        SearchEntry.objects.filter(product_id__in=chunk).delete()
+    backend_get().rebuild()
+    cache_invalidate_on_commit(tags=(SEARCH_CACHE_TAG,))
+    return SyncReport(indexed=len(seen), removed=len(stale))
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@transaction.atomic
+def _entries_write(rows: list[ProductSearchRow], trees: _Trees) -> list[int]:
+    levels = stock_levels_get(variant_ids=[vid for row in rows for vid in row.variant_ids])
+    entries = [_entry(row, trees, levels) for row in rows]
+    SearchEntry.objects.bulk_create(
+        entries, update_conflicts=True, unique_fields=["product_id"], update_fields=list(ENTRY_FIELDS)
+    )
+    _labels_write(rows)
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(product_id__in=[row.product_id for row in rows]).update(
+            search_vector=_vector()
+        )
+    _vocabulary_add(entries)
+    return [row.product_id for row in rows]
+
+
+def _vector() -> SearchVector:
+    return (
+        SearchVector("doc_name", weight="A", config="english")
+        + SearchVector("doc_labels", weight="B", config="english")
+        + SearchVector("attribute_text", weight="C", config="english")
+        + SearchVector("doc_body", weight="D", config="english")
+    )
+
+
+def _entry(row: ProductSearchRow, trees: _Trees, levels) -> SearchEntry:
+    category_text, category_text_zh = trees.texts(row.category_id)
+    attribute_text = " ".join(dict.fromkeys(value.value for value in row.attribute_values))
+    description = row.description[:DESCRIPTION_LIMIT]
+    description_zh = row.description_zh[:DESCRIPTION_LIMIT]
+    return SearchEntry(
+        product_id=row.product_id,
+        merchant_id=row.merchant_id,
+        slug=row.slug,
+        name=row.name,
+        name_zh=row.name_zh,
+        description=description,
+        description_zh=description_zh,
+        brand_slug=row.brand_slug,
+        brand_name=row.brand_name,
+        category_id=row.category_id,
+        category_text=category_text[:500],
+        category_text_zh=category_text_zh[:500],
+        attribute_text=attribute_text[:1000],
+        doc_name=indexable_text(row.name, row.name_zh, unigrams=True),
+        doc_labels=indexable_text(row.brand_name, category_text, category_text_zh, unigrams=True),
+        doc_body=indexable_text(description, description_zh),
+        price_min=row.price_min,
+        currency=row.currency,
+        in_stock=any(
+            levels[variant_id].available > 0 for variant_id in row.variant_ids if variant_id in levels
+        ),
+        thumbnail_url=row.thumbnail_url[:500],
+        facet_keys=facet_keys_text(_facet_keys(row, trees)),
+        product_created_at=row.created_at,
+    )
+
+
+def _facet_keys(row: ProductSearchRow, trees: _Trees) -> list[str]:
+    keys = [f"c:{category_id}" for category_id in trees.path_ids(row.category_id)]
+    if row.brand_slug:
+        keys.append(f"b:{row.brand_slug}")
+    keys.extend(
+        f"a:{value.attribute_slug}:{value.slug}" for value in row.attribute_values if value.is_filterable
+    )
+    band = price_band(row.price_min)
+    if band is not None:
+        keys.append(f"p:{band.key}")
+    return keys
+
+
+def facet_keys_text(keys: Iterable[str]) -> str:
+    return "\n" + "".join(f"{key}\n" for key in dict.fromkeys(keys))
+
+
+def _labels_write(rows: list[ProductSearchRow]) -> None:
+    labels: dict[str, SearchFacetLabel] = {}
+    for row in rows:
+        if row.brand_slug:
+            labels[f"b:{row.brand_slug}"] = SearchFacetLabel(key=f"b:{row.brand_slug}", label=row.brand_name)
+        for value in row.attribute_values:
+            key = f"a:{value.attribute_slug}:{value.slug}"
+            labels[key] = SearchFacetLabel(
+                key=key,
+                label=value.value,
+                group_label=value.attribute_name,
+                group_label_zh=value.attribute_name_zh,
+            )
+    SearchFacetLabel.objects.bulk_create(
+        [labels[key] for key in sorted(labels)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["label", "group_label", "group_label_zh"],
+    )
+
+
+def _vocabulary_add(entries: list[SearchEntry]) -> None:
+    words: set[str] = set()
+    for entry in entries:
+        text = " ".join((entry.name, entry.brand_name, entry.category_text, entry.attribute_text))
+        words.update(
+            word
+            for word in tokenize(text)
+            if 3 <= len(word) <= 60 and not word.isdigit() and not is_cjk(word)
+        )
+    SearchTerm.objects.bulk_create((SearchTerm(term=word) for word in sorted(words)), ignore_conflicts=True)

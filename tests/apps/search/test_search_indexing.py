@@ -1,0 +1,165 @@
+"""Keeping the index in step with the catalog: Celery tasks after commit (eager in tests), the
+periodic catch-up for bulk updates, and the management command."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from apps.catalog.models import Product
+from apps.catalog.services import product_set_status
+from apps.inventory.models import StockItem
+from apps.search.demo import search_seed_demo
+from apps.search.models import SearchEntry
+from apps.search.selectors import search_products
+from apps.search.services import search_index_rebuild
+from apps.search.tasks import search_refresh_changed
+from tests.apps.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(query: str) -> list[str]:
+    return [hit.name for hit in search_products(query=query, language="en").hits]
+
+
+@pytest.fixture
+def kettle(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        product = ProductFactory(name="Sunbeam Kettle", name_zh="Sunbeam 电水壶", slug="kettle")
+        VariantFactory(product=product, price=Decimal("49.00"))
+    return product
+
+
+def test_a_new_product_is_searchable_once_committed(kettle):
+    # given a product created and committed (the fixture), its task run by eager Celery
+    # then it is found, in English and in Chinese, with its price
+    result = search_products(query="kettle", language="en")
+    assert [(hit.name, str(hit.price)) for hit in result.hits] == [("Sunbeam Kettle", "49.00 USD")]
+    assert _names("水壶") == ["Sunbeam Kettle"]
+
+
+def test_nothing_is_indexed_before_the_commit(django_capture_on_commit_callbacks):
+    # when a product is saved but its transaction has not committed
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ProductFactory(name="Uncommitted Toaster", slug="toaster")
+
+        # then the index does not know it yet, and a re-index waits for the commit
+        assert SearchEntry.objects.filter(name="Uncommitted Toaster").exists() is False
+    ours = [callback for callback in callbacks if callback.__qualname__.startswith("_enqueue")]
+    assert len(ours) == 1
+
+    # and once the commit runs the callbacks, it is there
+    for callback in callbacks:
+        callback()
+    assert _names("toaster") == ["Uncommitted Toaster"]
+
+
+def test_an_edit_updates_the_index_after_commit(kettle, django_capture_on_commit_callbacks):
+    # when the product is renamed and a variant repriced, in one committed transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        kettle.name = "Sunbeam Glass Teapot"
+        kettle.save()
+        variant = kettle.variants.get()
+        variant.price = Decimal("19.50")
+        variant.save()
+
+    # then the new name is found at the new price and the old one no longer
+    result = search_products(query="teapot", language="en")
+    assert [(hit.name, str(hit.price)) for hit in result.hits] == [("Sunbeam Glass Teapot", "19.50 USD")]
+    assert _names("kettle") == []
+
+
+def test_a_deactivated_product_leaves_the_results(kettle, django_capture_on_commit_callbacks):
+    # when the product goes back to draft
+    with django_capture_on_commit_callbacks(execute=True):
+        kettle.status = Product.Status.DRAFT
+        kettle.save()
+
+    # then it is no longer found and its entry is gone
+    assert _names("kettle") == []
+    assert SearchEntry.objects.filter(product_id=kettle.pk).exists() is False
+
+
+def test_a_deleted_product_leaves_the_results(kettle, django_capture_on_commit_callbacks):
+    # when the product is deleted
+    with django_capture_on_commit_callbacks(execute=True):
+        kettle.delete()
+
+    # then its entry is gone
+    assert _names("kettle") == []
+    assert SearchEntry.objects.count() == 0
+
+
+def test_the_periodic_catch_up_sees_bulk_status_changes(kettle, django_capture_on_commit_callbacks):
+    # given a status change made by a bulk update (the admin's action), which sends no signal
+    product_set_status(product_ids=[kettle.pk], status=Product.Status.DRAFT, merchant_ids=None)
+    assert _names("kettle") == ["Sunbeam Kettle"]
+
+    # when the periodic task runs
+    changed = search_refresh_changed.delay().get()
+
+    # then it re-indexed the product, which left the results
+    assert changed == 1
+    assert _names("kettle") == []
+
+
+def test_stock_decides_in_stock(kettle):
+    # given stock for the kettle's variant
+    variant = kettle.variants.get()
+    StockItem.objects.create(variant_id=variant.pk, merchant=kettle.merchant, sku=variant.sku, available=2)
+
+    # when the index is rebuilt
+    search_index_rebuild()
+
+    # then the hit says it is in stock
+    assert [hit.in_stock for hit in search_products(query="kettle", language="en").hits] == [True]
+
+
+def test_the_command_rebuilds_and_drops_what_is_no_longer_visible():
+    # given an index holding one product that was since switched to draft behind its back
+    category = CategoryFactory(slug="kitchen", name="Kitchen")
+    kept = ProductFactory(category=category, name="Cast Iron Pan", slug="pan")
+    gone = ProductFactory(category=category, name="Chef Knife", slug="knife")
+    search_index_rebuild()
+    Product.objects.filter(pk=gone.pk).update(status=Product.Status.DRAFT)
+    out = StringIO()
+
+    # when the operator rebuilds
+    call_command("search_index", "--rebuild", stdout=out)
+
+    # then the visible product stays and the draft is dropped
+    assert "1 indexed, 1 removed" in out.getvalue()
+    assert list(SearchEntry.objects.values_list("product_id", "facet_keys")) == [
+        (kept.pk, f"\nc:{category.pk}\n")
+    ]
+
+
+def test_the_command_reindexes_one_product_and_refuses_no_action():
+    # given a product missing from the index
+    product = ProductFactory(name="Desk Lamp", slug="lamp")
+    out = StringIO()
+
+    # when it is re-indexed by id, and when the command is run with nothing to do
+    call_command("search_index", "--product", str(product.pk), stdout=out)
+    with pytest.raises(CommandError):
+        call_command("search_index")
+
+    # then the product is found
+    assert "1 indexed, 0 removed" in out.getvalue()
+    assert _names("lamp") == ["Desk Lamp"]
+
+
+def test_the_demo_seed_builds_the_index():
+    # given a catalog written without signals (as seed_demo's bulk_create does)
+    product = ProductFactory(name="Demo Teapot", slug="teapot")
+    SearchEntry.objects.all().delete()
+
+    # when the search app's demo seeder runs
+    line = search_seed_demo(products=1)
+
+    # then the product is indexed and the line says so
+    assert line.endswith(": 1 products")
+    assert list(SearchEntry.objects.values_list("product_id", flat=True)) == [product.pk]
