@@ -1,8 +1,8 @@
 """Merchant isolation in the catalog admin: merchant A's staff against merchant B's rows.
 
 Every admin URL kind a merchant can reach is tried against B's product, variant and picture. Each
-must answer exactly as Django's admin answers for a missing object (the "doesn't exist" redirect
-to the admin index), a form error, or a list without B's rows, and B's rows must be unchanged.
+must answer a 404 (exactly as for an id that does not exist), a form error, or a list without B's
+rows, and B's rows must be unchanged.
 """
 
 import io
