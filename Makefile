@@ -60,6 +60,7 @@ demo: install messages
 	$(BIN)/python manage.py ensure_groups; \
 	$(BIN)/python manage.py collectstatic --noinput -v0; \
 	$(BIN)/python manage.py seed_demo --products $(DEMO_PRODUCTS); \
+	$(BIN)/python manage.py publish_pages --all --background; \
 	worker=""; \
 	cleanup() { \
 	  trap - INT TERM EXIT; \

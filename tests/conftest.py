@@ -34,7 +34,10 @@ def _media_root(settings, tmp_path):
 def _clean_cache():
     from django.core.cache import cache
 
+    from shop.core.cache import local_cache_clear
+
     cache.clear()
+    local_cache_clear()  # the in-process level of shop.core.cache, which cache.clear() cannot reach
     yield
 
 

@@ -15,3 +15,6 @@ class CatalogConfig(AppConfig):
         "attribute": ("view",),
         "attributevalue": ("view",),
     }
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - cache invalidation and re-publishing after writes

@@ -295,7 +295,9 @@ def product_get(
     )
 
 
-def _product_build(*, product_id: int, language: str | None, tree: CategoryTree | None) -> ProductDetail | None:
+def _product_build(
+    *, product_id: int, language: str | None, tree: CategoryTree | None
+) -> ProductDetail | None:
     product = _detail_queryset().filter(pk=product_id).first()
     if product is None:
         return None
@@ -460,3 +462,11 @@ def product_ids_changed_since(*, since: datetime) -> list[int]:
     changed = set(Product.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
     changed.update(Variant.objects.filter(updated_at__gte=since).values_list("product_id", flat=True))
     return sorted(changed)
+
+
+def variant_ids_list(*, merchant_id: int | None = None) -> list[int]:
+    """Ids of every variant (of one merchant), in id order: for seeding and reconciliation jobs."""
+    variants = Variant.objects.order_by("pk")
+    if merchant_id is not None:
+        variants = variants.filter(merchant_id=merchant_id)
+    return list(variants.values_list("pk", flat=True))

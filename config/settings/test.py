@@ -25,4 +25,7 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 CACHES["default"]["KEY_PREFIX"] = "shop-test"  # noqa: F405
 AXES_ENABLED = True
+# Tests of shop.publishing switch publishing on with their own PUBLISHED_ROOT (tmp_path).
+PUBLISHING_ENABLED = False
+PUBLISHED_ROOT = BASE_DIR / "var" / "test-published"
 (BASE_DIR / "var").mkdir(exist_ok=True)

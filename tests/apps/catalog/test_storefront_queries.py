@@ -18,6 +18,13 @@ from tests.apps.catalog.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    # These count the SQL of pages built from the database; with the two-level cache on, a second
+    # request reads nothing (tests/apps/catalog/test_http_caching.py counts that).
+    settings.SHOP_CACHE_ENABLED = False
+
+
 def _product_with(*, variants: int, pictures: int):
     colour = AttributeFactory(slug="colour")
     size = AttributeFactory(slug="size")
