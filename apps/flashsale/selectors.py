@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from apps.catalog.selectors import variant_snapshots_get
 
@@ -76,6 +77,25 @@ def sale_live_state_get(*, sale_id: int) -> LiveState | None:
     for a sale Redis does not hold), cached in this process for FLASHSALE_LOCAL_CACHE_SECONDS.
     None for an unknown sale. Raises redis_store.RedisUnavailable."""
     return gate().live_states.get_or_load(sale_id, lambda: _live_state_load(sale_id))
+
+
+def sale_live_state_for_variants(*, variant_ids: list[int]) -> LiveState | None:
+    """The live state of the sale of one of these variants that is running, paused or coming
+    (the one that starts first), for product pages (apps.catalog.live); None when there is none.
+    Raises redis_store.RedisUnavailable."""
+    if not variant_ids:
+        return None
+    sale_id = (
+        FlashSale.objects.filter(variant_id__in=list(variant_ids), ends_at__gt=timezone.now())
+        .filter(Q(state__in=ACTIVE) | Q(state=S.DRAFT))
+        .order_by("starts_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if sale_id is None:
+        return None
+    state = sale_live_state_get(sale_id=sale_id)
+    return None if state is None or state.state == "ended" else state
 
 
 @dataclass(frozen=True)

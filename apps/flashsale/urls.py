@@ -7,6 +7,7 @@ from . import views
 app_name = "flashsale"
 urlpatterns = [
     path("<int:sale_id>/", views.sale_page, name="sale"),
+    path("<int:sale_id>/join/", views.sale_join, name="join"),
     path("<int:sale_id>/buy/", views.buy_form, name="buy"),
     path("reservations/<str:reservation_id>/", views.reservation_page, name="reservation"),
     path("reservations/<str:reservation_id>/pay/", views.reservation_pay, name="reservation_pay"),

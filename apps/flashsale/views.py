@@ -1,26 +1,50 @@
 """The shopper's pages of a flash sale (inside i18n_patterns: /flash/..., /zh-hans/flash/...).
 
-The sale page works without JavaScript (a form that posts the buyer token and the CSRF token,
-then a status page that refreshes itself) and with it (sale.js posts to the JSON endpoint and
-polls the status endpoint, no page reload). The buy form's view, like the JSON one, reads neither
-the session nor the database: the buyer is the token's.
+The sale page is the same for every visitor: published as a static file (publishing.py) and
+served with the public Cache-Control of published pages. It carries neither a buyer token nor a
+CSRF token and reads neither the session nor the user; sale.js fetches the live state
+(api.state) and, for a logged-in buyer, the buyer token (api.token), then buys through the JSON
+endpoint and polls the reservation, without a page reload.
+
+Without JavaScript the sale page's form posts to `sale_join`, which reads the session: a
+logged-in buyer gets a private copy of the page with a fresh buyer token and the CSRF token (one
+click on "Buy now" posts it to `buy_form`), a visitor is sent to log in and comes back to it. The
+buy form's view, like the JSON one, reads neither the session nor the database: the buyer is the
+token's.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.orders.services import FlashOrderNotPayable, order_flash_payment_start
+from shop.publishing.middleware import page_cache_control
 
 from . import redis_store
 from .api import _messages, client_ip, quantity_parse
-from .selectors import reservation_view_get, sale_live_state_get, sale_page_get
+from .models import FlashSaleState
+from .selectors import SalePage, reservation_view_get, sale_live_state_get, sale_page_get
 from .services import flash_sale_admit
 from .tokens import HEADER, buyer_token_issue, buyer_token_verify
+
+
+def _sale_context(page: SalePage) -> dict:
+    sale_id = page.sale_id
+    return {
+        "page": page,
+        "token_header": HEADER,
+        "quantities": range(1, page.per_buyer_limit + 1),
+        "state_url": reverse("flashsale_api:state", args=[sale_id]),
+        "buy_api_url": reverse("flashsale_api:buy", args=[sale_id]),
+        "token_url": reverse("flashsale_api:token"),
+    }
 
 
 @require_GET
@@ -28,27 +52,60 @@ def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
     page = sale_page_get(sale_id=sale_id)
     if page is None:
         raise Http404
+    # Nothing here may depend on the visitor: this is the published file (published again when the
+    # sale changes state: armed, started, paused, resumed, ended). The units left come from JSON.
+    context = {**_sale_context(page), "page_is_public": True, "sale_state": _sale_state(page)}
+    response = render(request, "flashsale/sale.html", context)
+    response["Cache-Control"] = page_cache_control()
+    response.ignores_accept_language = True  # the URL says the language
+    return response
+
+
+def _sale_state(page: SalePage) -> str:
+    now = timezone.now()
+    if page.state == FlashSaleState.ENDED or page.ends_at <= now:
+        return "ended"
+    if page.state == FlashSaleState.PAUSED:
+        return "paused"
+    if page.state in (FlashSaleState.ARMED, FlashSaleState.LIVE) and page.starts_at <= now:
+        return "live"
+    return "not_started"
+
+
+@csrf_exempt  # it changes nothing: it only renders the buyer's private copy of the page
+@require_http_methods(["GET", "POST"])
+def sale_join(request: HttpRequest, sale_id: int) -> HttpResponse:
+    page = sale_page_get(sale_id=sale_id)
+    if page is None:
+        raise Http404
+    quantity = quantity_parse(request) if request.method == "POST" else _quantity_from_query(request)
+    quantity = min(max(quantity or 1, 1), page.per_buyer_limit)
+    here = reverse("flashsale:join", args=[sale_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{here}?quantity={quantity}")
     try:
         live = sale_live_state_get(sale_id=sale_id)
     except redis_store.RedisUnavailable:
         live = None
-    token = buyer_token_issue(user_id=request.user.pk) if request.user.is_authenticated else ""
     response = render(
         request,
         "flashsale/sale.html",
         {
-            "page": page,
+            **_sale_context(page),
+            "page_is_public": False,
             "live": live,
-            "token": token,
-            "token_header": HEADER,
-            "quantities": range(1, page.per_buyer_limit + 1),
-            "state_url": reverse("flashsale_api:state", args=[sale_id]),
-            "buy_api_url": reverse("flashsale_api:buy", args=[sale_id]),
+            "token": buyer_token_issue(user_id=request.user.pk),
+            "chosen_quantity": quantity,
         },
     )
     # The page carries the buyer's token: never stored by a shared cache.
-    response["Cache-Control"] = "private, no-store" if token else "public, max-age=30"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _quantity_from_query(request: HttpRequest) -> int | None:
+    raw = request.GET.get("quantity", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 6 else None
 
 
 @require_POST

@@ -331,7 +331,7 @@ PUBLISHING_STORAGE_BACKEND = env.str(
     "PUBLISHING_STORAGE_BACKEND", default="shop.publishing.storage.AtomicFileSystemStorage"
 )
 PUBLISHING_STORAGE_OPTIONS: dict = {}
-PUBLISHING_PAGE_SOURCES = ["apps.catalog.publishing.CatalogPages"]
+PUBLISHING_PAGE_SOURCES = ["apps.catalog.publishing.CatalogPages", "apps.flashsale.publishing.FlashSalePages"]
 PUBLISHING_SITE_URL = env.str("PUBLISHING_SITE_URL", default=SHOP_SITE_URL)
 PUBLISHING_CDN_PURGER = env.str("PUBLISHING_CDN_PURGER", default="shop.publishing.cdn.NoopPurger")
 PUBLISHING_CDN_PURGE_URL = env.str("PUBLISHING_CDN_PURGE_URL", default="")

@@ -22,6 +22,7 @@ from apps.inventory.types import StockLine
 from .. import redis_store
 from ..locks import flash_sale_lock
 from ..models import FlashSale, FlashSaleState, Reservation, ReservationStatus
+from ..publishing import sale_pages_publish_on_commit
 from .errors import FlashSaleError, FlashSaleNotFound
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,11 @@ def flash_sale_arm(*, sale_id: int, actor_id: int | None = None) -> str:
             sale.state, sale.units_left_db = S.ARMED, sale.units
             data = sale_data_from_db(sale=sale)
             transaction.on_commit(lambda: redis_store.sale_load(data))
+            sale_pages_publish_on_commit(sale_id=sale.pk)
             logger.info("flash sale armed", extra={"sale_id": sale.pk, "units": sale.units})
             return "armed"
+    # A warm-up of an armed sale publishes its page again too (a new deploy, a lost file).
+    sale_pages_publish_on_commit(sale_id=sale.pk)
     if not redis_store.meta_get(sale.pk):
         flash_sale_redis_rebuild(sale_id=sale.pk)
         return "loaded"
@@ -139,6 +143,7 @@ def _state_set(*, sale_id: int, source: tuple[str, ...], target: str) -> None:
             _("The flash sale cannot go to %(state)s from its current state.") % {"state": target}
         )
     redis_store.meta_update(sale_id=sale_id, state=REDIS_STATE[target])
+    sale_pages_publish_on_commit(sale_id=sale_id)
 
 
 def flash_sale_pause(*, sale_id: int) -> None:
@@ -162,6 +167,7 @@ def flash_sale_end_extend(*, sale_id: int, ends_at: datetime) -> None:
             raise FlashSaleError(_("The flash sale is over."))
         FlashSale.objects.filter(pk=sale_id).update(ends_at=ends_at, updated_at=timezone.now())
         transaction.on_commit(lambda: redis_store.meta_update(sale_id=sale_id, ends_at=_ms(ends_at)))
+        sale_pages_publish_on_commit(sale_id=sale_id)
 
 
 def flash_sale_close(*, sale_id: int) -> int:
@@ -193,6 +199,7 @@ def flash_sale_close(*, sale_id: int) -> int:
                 order_ref=sale.order_ref,
                 reason="flash sale ended",
             )
+        sale_pages_publish_on_commit(sale_id=sale_id)  # removed: the dynamic page says it is over
     with contextlib.suppress(*redis_store.RedisUnavailable):  # only memory: the keys are small
         redis_store.sale_expire(sale_id, seconds=ENDED_KEYS_TTL_SECONDS)
     logger.info("flash sale closed", extra={"sale_id": sale_id, "units_returned": left})
@@ -223,6 +230,8 @@ def flash_sales_advance(*, now: datetime | None = None) -> dict[str, list[int]]:
     now = now or timezone.now()
     started = list(FlashSale.objects.filter(state=S.ARMED, starts_at__lte=now).values_list("pk", flat=True))
     FlashSale.objects.filter(pk__in=started, state=S.ARMED).update(state=S.LIVE, updated_at=now)
+    for sale_id in started:
+        sale_pages_publish_on_commit(sale_id=sale_id)
     over = list(
         FlashSale.objects.filter(state__in=(S.DRAFT, *ACTIVE), ends_at__lte=now).values_list("pk", flat=True)
     )

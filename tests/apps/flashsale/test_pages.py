@@ -1,10 +1,13 @@
-"""The shopper's pages: sale page, the buy form without JavaScript, the reservation page, paying."""
+"""The shopper's pages: the public sale page, joining and the buy form without JavaScript, the
+reservation page, paying."""
+
+import re
 
 import pytest
 
 from apps.flashsale.models import Reservation
 from apps.flashsale.services import reservations_drain
-from apps.flashsale.tokens import buyer_token_issue
+from apps.flashsale.tokens import buyer_token_issue, buyer_token_verify
 from apps.payments.models import Payment
 
 from .factories import UserFactory, sale_ready
@@ -23,14 +26,84 @@ def test_an_anonymous_visitor_sees_the_sale_and_a_log_in_link(client):
     assert 'name="token"' not in content
 
 
-def test_a_logged_in_buyer_gets_a_private_page_with_the_form(client):
+def test_the_sale_page_is_the_same_public_page_for_a_logged_in_buyer(client):
+    # given a live sale, the page an anonymous visitor gets
     sale = sale_ready(units=5)
+    anonymous = client.get(f"/flash/{sale.pk}/")
+    # when a logged-in buyer opens it
+    client.force_login(UserFactory())
+    response = client.get(f"/flash/{sale.pk}/")
+    # then it is the same public page: no buyer token, no CSRF token, no cookie
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert response.content == anonymous.content
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
+    content = response.content.decode()
+    assert 'name="token"' not in content
+    assert 'data-token=""' in content
+    assert 'data-token-url="/flash/api/token/"' in content
+    assert f'action="/flash/{sale.pk}/join/"' in content
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="" data-live-csrf>' in content
+    # the nav's log-out form and the page's own placeholder: both empty, filled by live.js
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', content) == ["", ""]
+
+
+def test_without_javascript_join_gives_a_logged_in_buyer_a_private_page_whose_form_buys():
+    # given a buyer on the public page, JavaScript off, with Django's CSRF checks on
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    sale = sale_ready(units=5, limit=2)
     buyer = UserFactory()
     client.force_login(buyer)
-    response = client.get(f"/flash/{sale.pk}/")
+    # when the public page's form (quantity only, no token, no CSRF token) is posted
+    response = client.post(f"/flash/{sale.pk}/join/", {"quantity": "2"})
+    # then a private copy of the page comes back, with the buyer's token and a CSRF token
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
-    assert 'name="token"' in response.content.decode()
+    content = response.content.decode()
+    token = re.search(r'<input type="hidden" name="token" value="([^"]+)">', content).group(1)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+    assert buyer_token_verify(token) == buyer.pk
+    assert f'action="/flash/{sale.pk}/buy/"' in content
+    assert '<option value="2" selected>2</option>' in content
+    # when the buyer presses "Buy now" there
+    bought = client.post(
+        f"/flash/{sale.pk}/buy/", {"token": token, "quantity": "2", "csrfmiddlewaretoken": csrf}
+    )
+    # then they are in, for 2 units
+    assert bought.status_code == 302
+    assert bought["Location"].startswith("/flash/reservations/")
+    reservations_drain(sale_id=sale.pk)
+    assert Reservation.objects.get(user=buyer).quantity == 2
+
+
+def test_without_javascript_join_sends_a_visitor_to_log_in_and_back(client):
+    sale = sale_ready(units=5, limit=2)
+    response = client.post(f"/flash/{sale.pk}/join/", {"quantity": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/flash/{sale.pk}/join/%3Fquantity%3D2"
+    # after logging in, the GET of that address is the private page
+    client.force_login(UserFactory())
+    back = client.get(f"/flash/{sale.pk}/join/?quantity=2")
+    assert back.status_code == 200
+    assert 'name="token"' in back.content.decode()
+
+
+@pytest.mark.parametrize(("quantity", "selected"), [("0", 1), ("-3", 1), ("99", 2), ("abc", 1)])
+def test_join_keeps_the_quantity_within_the_limit(client, quantity, selected):
+    sale = sale_ready(units=5, limit=2)
+    client.force_login(UserFactory())
+    content = client.post(f"/flash/{sale.pk}/join/", {"quantity": quantity}).content.decode()
+    assert f'<option value="{selected}" selected>' in content
+    assert content.count(" selected>") == 1
+
+
+def test_join_of_an_unknown_sale_is_404(client):
+    client.force_login(UserFactory())
+    assert client.post("/flash/999999/join/", {"quantity": "1"}).status_code == 404
+    assert client.get("/flash/999999/join/").status_code == 404
 
 
 def test_an_unknown_sale_page_is_the_shops_404(client):

@@ -1,5 +1,8 @@
 // Flash sale page: live state polling, buy through the JSON endpoint, then poll the reservation.
-// Without JavaScript the form posts to the page view and the reservation page refreshes itself.
+// The published page is the same for everyone: it holds no buyer token, so the token is fetched
+// from the token endpoint (logged-in buyers only; 401 -> "log in") before buying. Without
+// JavaScript the form posts to the join view (a private copy of the page with the token) and the
+// reservation page refreshes itself.
 (function () {
   "use strict";
   var texts = document.getElementById("flash-texts");
@@ -42,13 +45,49 @@
     if (form) { form.querySelector("button").disabled = state.state !== "live"; }
   }
 
+  // The buyer token: in the private copy of the page already, else fetched once (and again when
+  // the buy endpoint says it expired). A failure with .login set means "not logged in".
+  var token = root.dataset.token || "";
+  var tokenRequest = null;
+  function buyerToken() {
+    if (token) { return Promise.resolve(token); }
+    if (!root.dataset.tokenUrl) { return Promise.reject({ login: true }); }
+    if (!tokenRequest) {
+      tokenRequest = getJSON(root.dataset.tokenUrl).then(function (answer) {
+        tokenRequest = null;
+        if (answer.status === 200 && answer.body.token) { token = answer.body.token; return token; }
+        throw { login: answer.status === 401 };
+      }, function () { tokenRequest = null; throw { login: false }; });
+    }
+    return tokenRequest;
+  }
+
+  var tokenAsked = false;
   function refreshState() {
     getJSON(root.dataset.stateUrl).then(function (answer) {
       if (answer.status === 200) { showState(answer.body); }
-      if (!answer.body || answer.body.state !== "ended") { setTimeout(refreshState, 2000); }
+      var over = answer.body && answer.body.state === "ended";
+      // Fetch the token before the rush (not at the moment of buying) while the sale can still sell.
+      if (!over && !tokenAsked) { tokenAsked = true; buyerToken().catch(function () {}); }
+      if (!over) { setTimeout(refreshState, 2000); }
     }).catch(function () { setTimeout(refreshState, 4000); });
   }
-  setTimeout(refreshState, 2000);
+  refreshState();
+
+  function showLogIn() {
+    result.textContent = "";
+    var link = document.createElement("a");
+    link.href = root.dataset.loginUrl;
+    link.className = "btn btn-primary";
+    link.textContent = t("logIn");
+    result.appendChild(link);
+  }
+
+  function csrfToken() {
+    if (t("csrf")) { return t("csrf"); }
+    var field = document.querySelector("[data-live-csrf]");  // filled by live.js from /live/session/
+    return field ? field.value : "";
+  }
 
   function pollReservation(statusUrl, headers) {
     getJSON(statusUrl, headers).then(function (answer) {
@@ -62,7 +101,7 @@
         payForm.method = "post";
         payForm.action = body.pay_url;
         var csrf = document.createElement("input");
-        csrf.type = "hidden"; csrf.name = "csrfmiddlewaretoken"; csrf.value = t("csrf");
+        csrf.type = "hidden"; csrf.name = "csrfmiddlewaretoken"; csrf.value = csrfToken();
         var button = document.createElement("button");
         button.type = "submit"; button.className = "btn btn-primary"; button.textContent = t("pay");
         payForm.appendChild(csrf); payForm.appendChild(button);
@@ -75,27 +114,47 @@
     }).catch(function () { setTimeout(function () { pollReservation(statusUrl, headers); }, 2000); });
   }
 
+  function buy(quantity, retried) {
+    return buyerToken().then(function (buyer) {
+      var headers = { "Content-Type": "application/json" };
+      headers[root.dataset.tokenHeader] = buyer;
+      return fetch(root.dataset.buyUrl, { method: "POST", headers: headers, body: JSON.stringify({ quantity: quantity }), credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body, token: buyer }; }); })
+        .then(function (answer) {
+          if (answer.status === 401 && !retried && root.dataset.tokenUrl) {
+            token = "";  // expired: fetch a fresh one once
+            return buy(quantity, true);
+          }
+          return answer;
+        });
+    });
+  }
+
   if (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var headers = { "Content-Type": "application/json" };
-      headers[root.dataset.tokenHeader] = root.dataset.token;
       var quantity = parseInt(form.querySelector("[name=quantity]").value, 10) || 1;
-      form.querySelector("button").disabled = true;
-      fetch(root.dataset.buyUrl, { method: "POST", headers: headers, body: JSON.stringify({ quantity: quantity }), credentials: "same-origin" })
-        .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
+      var button = form.querySelector("button");
+      button.disabled = true;
+      buy(quantity, false)
         .then(function (answer) {
           if (answer.status === 202) {
             result.textContent = t("in");
             var pollHeaders = {};
-            pollHeaders[root.dataset.tokenHeader] = root.dataset.token;
+            pollHeaders[root.dataset.tokenHeader] = answer.token;
             pollReservation(answer.body.status_url, pollHeaders);
+          } else if (answer.status === 401) {
+            showLogIn();
+            button.disabled = false;
           } else {
             result.textContent = answer.body.message || t("error");
-            form.querySelector("button").disabled = false;
+            button.disabled = false;
           }
         })
-        .catch(function () { result.textContent = t("error"); form.querySelector("button").disabled = false; });
+        .catch(function (error) {
+          if (error && error.login) { showLogIn(); } else { result.textContent = t("error"); }
+          button.disabled = false;
+        });
     });
   }
 }());
