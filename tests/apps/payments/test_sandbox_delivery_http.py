@@ -22,9 +22,11 @@ def test_notification_reaches_the_shop_over_http_and_settles_the_payment(live_se
     payment = PaymentFactory()
 
     # when the sandbox's task delivers a payment.succeeded notification
+    # (disable_sync_subtasks=False: Celery's "joining inside a task" guard is a process-wide flag,
+    # and the live server's thread runs eager tasks of its own while this one waits.)
     status = payment_sandbox_notify.delay(
         payment_id=payment.pk, event_id="evt_http", event_type="payment.succeeded", created=int(time.time())
-    ).get()
+    ).get(disable_sync_subtasks=False)
 
     # then the shop answered 200 and the payment succeeded
     assert status == 200
