@@ -15,7 +15,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from apps.flashsale import redis_store
 from apps.flashsale.gate import gate
@@ -119,7 +125,8 @@ class SaleMachine(RuleBasedStateMachine):
     def every_unit_has_exactly_one_place(self):
         stock = int(redis_store.client().get(sale_keys(self.sale.pk).stock))
         ordered = (
-            Reservation.objects.filter(sale=self.sale, status="ordered").aggregate(n=Sum("quantity"))["n"] or 0
+            Reservation.objects.filter(sale=self.sale, status="ordered").aggregate(n=Sum("quantity"))["n"]
+            or 0
         )
         assert stock >= 0
         assert stock + self._in_flight() + ordered == UNITS
