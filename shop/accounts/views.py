@@ -30,13 +30,18 @@ def _add_service_errors(form, exc: ValidationError, field_map: dict[str, str]) -
         form.add_error(target if target in form.fields else None, errors)
 
 
-def _next_url(request: HttpRequest) -> str:
+def _safe_next(request: HttpRequest) -> str:
+    """The page to go back to (`next`, posted or in the query) when it is on this site, else ""."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    return _safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -77,6 +82,8 @@ def address_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def address_create(request: HttpRequest) -> HttpResponse:
+    # Checkout links here with ?next= so the shopper comes back to it with the new address.
+    next_url = _safe_next(request)
     form = AddressCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,8 +92,8 @@ def address_create(request: HttpRequest) -> HttpResponse:
             _add_service_errors(form, exc, {})
         else:
             messages.success(request, _("The address has been added."))
-            return redirect("accounts:address_list")
-    return render(request, "accounts/address_form.html", {"form": form, "is_new": True})
+            return redirect(next_url or "accounts:address_list")
+    return render(request, "accounts/address_form.html", {"form": form, "is_new": True, "next": next_url})
 
 
 @login_required

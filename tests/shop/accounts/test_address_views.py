@@ -106,6 +106,35 @@ def test_create_address(client):
     assert (address.country, address.phone, address.is_default) == ("CN", "+86 571 1234 5678", True)
 
 
+def test_create_address_from_checkout_goes_back_to_checkout(client):
+    # given a shopper who followed checkout's "Add an address" link
+    user = UserFactory()
+    client.force_login(user)
+    checkout_url = reverse("orders:checkout")
+    page = client.get(CREATE_URL, {"next": checkout_url})
+
+    # when they save the form, which carries the page to go back to
+    response = client.post(CREATE_URL, {**FORM_DATA, "next": checkout_url})
+
+    # then they are back at checkout with the new address
+    assert f'<input type="hidden" name="next" value="{checkout_url}">' in page.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == checkout_url
+    assert Address.objects.filter(user=user).count() == 1
+
+
+def test_create_address_never_sends_the_shopper_to_another_site(client):
+    # given
+    client.force_login(UserFactory())
+
+    # when the posted next points elsewhere
+    response = client.post(CREATE_URL, {**FORM_DATA, "next": "https://evil.example.com/"})
+
+    # then it is ignored
+    assert response.status_code == 302
+    assert response["Location"] == LIST_URL
+
+
 def test_create_address_as_new_default(client):
     # given
     user = UserFactory()
