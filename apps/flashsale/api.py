@@ -21,6 +21,7 @@ import json
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -40,22 +41,28 @@ def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
     if status in (429, 503):
         response["Retry-After"] = RETRY_AFTER_SECONDS
     response["Cache-Control"] = "no-store"
+    if code in EXPECTED_REFUSALS:
+        # Thousands of buyers told "sold out" in the same second are the sale working, not
+        # warnings: Django's request logger would write a JSON line for each (a tenth of the
+        # refused request's cost). The admission metrics count them instead.
+        response._has_been_logged = True
     return response
 
 
-def _messages() -> dict[str, tuple[int, str]]:
-    return {
-        "sold_out": (409, _("Sold out.")),
-        "over_limit": (409, _("You already hold as many units as a buyer may.")),
-        "not_started": (409, _("The sale has not started yet.")),
-        "ended": (410, _("The sale is over.")),
-        "unknown_sale": (404, _("There is no such sale.")),
-        "bad_quantity": (400, _("Choose a quantity between 1 and the limit per buyer.")),
-        "rate_limited": (429, _("Too many requests; please wait a second.")),
-        "paused": (503, _("The sale is paused; please retry in a moment.")),
-        "unavailable": (503, _("We could not take your request right now; please retry.")),
-        "busy": (503, _("Many buyers right now; please retry.")),
-    }
+# Lazy, so a refused request translates only the one message it returns.
+MESSAGES: dict[str, tuple[int, str]] = {
+    "sold_out": (409, gettext_lazy("Sold out.")),
+    "over_limit": (409, gettext_lazy("You already hold as many units as a buyer may.")),
+    "not_started": (409, gettext_lazy("The sale has not started yet.")),
+    "ended": (410, gettext_lazy("The sale is over.")),
+    "unknown_sale": (404, gettext_lazy("There is no such sale.")),
+    "bad_quantity": (400, gettext_lazy("Choose a quantity between 1 and the limit per buyer.")),
+    "rate_limited": (429, gettext_lazy("Too many requests; please wait a second.")),
+    "paused": (503, gettext_lazy("The sale is paused; please retry in a moment.")),
+    "unavailable": (503, gettext_lazy("We could not take your request right now; please retry.")),
+    "busy": (503, gettext_lazy("Many buyers right now; please retry.")),
+}
+EXPECTED_REFUSALS = frozenset({"sold_out", "over_limit", "not_started", "ended", "rate_limited", "busy"})
 
 
 def admission_response(result: AdmissionResult) -> JsonResponse:
@@ -70,11 +77,11 @@ def admission_response(result: AdmissionResult) -> JsonResponse:
         )
         response["Cache-Control"] = "no-store"
         return response
-    status, message = _messages().get(result.outcome, (503, _("Please retry.")))
+    status, message = MESSAGES.get(result.outcome, (503, gettext_lazy("Please retry.")))
     extra = {"limit": result.limit} if result.outcome in ("over_limit", "bad_quantity") else {}
     if result.outcome == "sold_out" and result.units_left is not None:
         extra["units_left"] = result.units_left  # > 0: fewer left than the quantity asked for
-    return _error(status, result.outcome, message, **extra)
+    return _error(status, result.outcome, str(message), **extra)
 
 
 def quantity_parse(request: HttpRequest) -> int | None:

@@ -10,6 +10,7 @@ claimed by the sweeper.
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 from .selectors import sale_ids_active
@@ -19,9 +20,26 @@ logger = logging.getLogger(__name__)
 TICK_EXPIRES_SECONDS = 5  # a tick message older than this is dropped: the next tick replaces it
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=3)
-def reservations_drain(sale_id: int) -> int:
-    return services.reservations_drain(sale_id=sale_id).ordered
+# A lost PostgreSQL connection (failover, a killed backend) is retried at once with backoff rather
+# than left to the sweeper's idle timeout; the batch it was writing rolled back as a whole.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=0.5,
+    retry_backoff_max=5,
+    max_retries=5,
+)
+def reservations_drain(self, sale_id: int) -> int:
+    result = services.reservations_drain(sale_id=sale_id)
+    if result.read:
+        # It may have stopped on its time budget with entries left: go on now instead of waiting
+        # for a tick that may sit behind a backlog. The chain ends with a drain that reads nothing;
+        # duplicates are harmless because the Stream is the record.
+        reservations_drain.apply_async((sale_id,), expires=TICK_EXPIRES_SECONDS)
+    return result.ordered
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

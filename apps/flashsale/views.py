@@ -28,7 +28,7 @@ from apps.orders.services import FlashOrderNotPayable, order_flash_payment_start
 from shop.publishing.middleware import page_cache_control
 
 from . import redis_store
-from .api import _messages, client_ip, quantity_parse
+from .api import MESSAGES, client_ip, quantity_parse
 from .models import FlashSaleState
 from .selectors import SalePage, reservation_view_get, sale_live_state_get, sale_page_get
 from .services import flash_sale_admit
@@ -121,7 +121,7 @@ def buy_form(request: HttpRequest, sale_id: int) -> HttpResponse:
     )
     if result.admitted:
         return redirect("flashsale:reservation", reservation_id=result.reservation_id)
-    status, message = _messages().get(result.outcome, (503, _("Please retry.")))
+    status, message = MESSAGES.get(result.outcome, (503, _("Please retry.")))
     return _refused(request, sale_id, status, message)
 
 

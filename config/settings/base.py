@@ -292,8 +292,17 @@ FLASHSALE_CLAIM_IDLE_SECONDS = env.int("FLASHSALE_CLAIM_IDLE_SECONDS", default=3
 FLASHSALE_ARM_AHEAD_SECONDS = env.int("FLASHSALE_ARM_AHEAD_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "flashsale-drain": {"task": "apps.flashsale.tasks.flash_sales_drain_tick", "schedule": 1.0},
-        "flashsale-sweep": {"task": "apps.flashsale.tasks.flash_sales_sweep_tick", "schedule": 10.0},
+        # Ticks expire: behind a backlog a stale tick is dropped instead of piling up in the queue.
+        "flashsale-drain": {
+            "task": "apps.flashsale.tasks.flash_sales_drain_tick",
+            "schedule": 1.0,
+            "options": {"expires": 1.0},
+        },
+        "flashsale-sweep": {
+            "task": "apps.flashsale.tasks.flash_sales_sweep_tick",
+            "schedule": 10.0,
+            "options": {"expires": 10.0},
+        },
         "flashsale-arm": {"task": "apps.flashsale.tasks.flash_sales_arm_upcoming", "schedule": 30.0},
         "flashsale-advance": {"task": "apps.flashsale.tasks.flash_sales_advance", "schedule": 5.0},
         "flashsale-expire": {"task": "apps.flashsale.tasks.flash_sale_orders_expire", "schedule": 10.0},

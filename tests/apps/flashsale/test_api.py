@@ -66,6 +66,22 @@ def test_sold_out_is_409_and_also_makes_no_sql_query(client, django_assert_num_q
     assert (response.status_code, response.json()["error"]) == (409, "sold_out")
 
 
+def test_sold_out_answers_are_not_logged_as_warnings_but_bad_requests_still_are(client, caplog):
+    # given a sold-out sale
+    sale = sale_ready(units=1)
+    assert _buy(client, sale.pk, UserFactory()).status_code == 202
+    caplog.clear()
+
+    # when a late buyer is refused, and someone sends a malformed quantity
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert _buy(client, sale.pk, UserFactory()).status_code == 409
+        assert _buy(client, sale.pk, UserFactory(), body={"quantity": "x"}).status_code == 400
+
+    # then only the malformed request is a warning: a refused buyer is the sale working
+    logged = [record.status_code for record in caplog.records if record.name == "django.request"]
+    assert logged == [400]
+
+
 def test_over_the_limit_is_409():
     sale = sale_ready(units=5, limit=1)
     buyer = UserFactory()

@@ -60,6 +60,24 @@ def test_the_drain_turns_each_reservation_into_one_pending_order():
 
 
 @pytest.mark.django_db
+def test_a_drain_task_that_stops_on_its_time_budget_goes_on_until_the_stream_is_empty(settings):
+    # given 5 admitted buyers and a worker that writes 2 per batch and stops after each batch
+    settings.FLASHSALE_DRAIN_BATCH = 2
+    settings.FLASHSALE_DRAIN_SECONDS = 0
+    sale = sale_ready(units=5)
+    _admit(sale, UserFactory.create_batch(5))
+
+    # when one drain message is handled (eager Celery runs the follow-ups it sends at once)
+    from apps.flashsale.tasks import reservations_drain as drain_task
+
+    drain_task.delay(sale.pk)
+
+    # then every reservation became an order without waiting for the next beat tick
+    assert Order.objects.filter(reservation_id__isnull=False).count() == 5
+    assert redis_store.client().xpending(sale_keys(sale.pk).stream, GROUP)["pending"] == 0
+
+
+@pytest.mark.django_db
 def test_a_redelivered_batch_creates_nothing_twice():
     # given a batch written once
     sale = sale_ready(units=5)
