@@ -50,6 +50,7 @@ test: install messages
 demo: install messages
 	@set -euo pipefail; \
 	export $(LOCAL); \
+	export DJANGO_DEBUG="$${DJANGO_DEBUG:-0}"; \
 	started_redis=0; \
 	if [ -z "$${REDIS_URL:-}" ]; then \
 	  if ! $(BIN)/python -c 'import sys; from shop.core import embedded_redis as r; sys.exit(0 if r._answers() else 1)'; then started_redis=1; fi; \

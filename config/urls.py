@@ -43,10 +43,15 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.SHOP_SERVE_MEDIA:
+    # Local pictures from Django itself: the embedded default only (production serves media
+    # from S3 / the CDN or the reverse proxy). `static()` alone serves nothing when DEBUG is off.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 handler404 = "shop.core.views.page_not_found"
 handler500 = "shop.core.views.server_error"

@@ -165,6 +165,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+SHOP_SERVE_MEDIA = env.bool("SHOP_SERVE_MEDIA", default=False)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 # Pictures go through Django's storage API: local files by default, an S3-compatible store through
