@@ -30,6 +30,23 @@ def test_a_shopper_sees_their_orders_with_lines_history_and_tracking(
     assert order.number in done.content.decode()
 
 
+def test_a_paid_order_not_yet_shipped_says_so_and_an_unpaid_one_shows_no_shipment(
+    client, django_capture_on_commit_callbacks
+):
+    variant = variant_in_stock(stock=5, sku="MUG-2")
+    user, cart_id, address = buyer_with_cart((variant, 1))
+    result = place(user, cart_id, address)
+    client.force_login(user)
+    number = Order.objects.get().number
+
+    unpaid = client.get(reverse("orders:detail", args=[number])).content.decode()
+    pay(result.payment_id, capture=django_capture_on_commit_callbacks)
+    paid = client.get(reverse("orders:detail", args=[number])).content.decode()
+
+    assert "shipment-timeline" not in unpaid
+    assert "This order has not been shipped yet." in paid
+
+
 def test_another_users_order_and_checkout_are_404(client):
     variant = variant_in_stock(stock=5)
     user, cart_id, address = buyer_with_cart((variant, 1))
