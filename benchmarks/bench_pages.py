@@ -16,12 +16,10 @@ import contextlib
 import datetime as dt
 import http.client
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +28,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import commit, free_port, machine
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "benchmarks" / "RESULTS.md"
@@ -150,12 +151,6 @@ def probe(env: dict[str, str]) -> dict:
     return json.loads(_run([PYTHON, "-c", PROBE], env).strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int):
     process = subprocess.Popen(
@@ -272,24 +267,6 @@ def python_load(name: str, url: str, path: str) -> Measure:
         requests=len(latencies),
         errors=errors[0],
     )
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, check=True, capture_output=True, text=True
-        ).stdout.strip()
-    return "unknown"
 
 
 def report(measures: list[Measure], found: dict, tool: str) -> str:

@@ -29,12 +29,10 @@ Only 127.0.0.1 is ever a target, and every step is bounded in time.
 import contextlib
 import datetime as dt
 import os
-import platform
 import re
 import resource
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +41,9 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import commit, free_port, machine
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -62,12 +63,6 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 TOKENS_PER_RUN = 120_000  # more than (b) can send in DURATION + warm-up at any plausible rate
 
 TARGETS = {"b/a": 0.6, "c/a": 0.8, "b/d": 5.0, "p99(b)/p99(a)": 2.0, "drain": 1000.0}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 REDIS_PORT = free_port()
@@ -689,24 +684,6 @@ def rehearsal_measure(url: str, variant_id: int) -> tuple[str, dict]:
 
 
 # --- the report -----------------------------------------------------------------------------------
-def machine() -> str:
-    model = platform.processor() or "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, check=True, capture_output=True, text=True
-        ).stdout.strip()
-    return "unknown"
-
-
 def _cpu_text(cpu: dict[str, float]) -> str:
     return ", ".join(f"{name} {cores:.2f}" for name, cores in cpu.items())
 

@@ -20,12 +20,10 @@ import contextlib
 import datetime as dt
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +31,9 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import commit, free_port, machine
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 RESULTS = BASE_DIR / "benchmarks" / "RESULTS.md"
@@ -165,12 +166,6 @@ def probe(env: dict[str, str]) -> dict:
         [PYTHON, "-c", PROBE], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
@@ -330,28 +325,6 @@ def wrk(name: str, url: str) -> Measure:
     )
     print(f"  {name}: {measure.requests_per_second:,.0f} requests/s ({encoding})", flush=True)
     return measure
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    return f"{os.cpu_count()} CPUs ({model}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, check=True, capture_output=True, text=True
-        ).stdout.strip()
-    return "unknown"
 
 
 def verdict(ok: bool) -> str:

@@ -21,10 +21,8 @@ Target: p95 <= 50 ms through the service. PostgreSQL runs on the same 2-core mac
 
 import datetime as dt
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -32,6 +30,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "benchmarks"))
+import benchlib  # noqa: E402
+from benchlib import commit  # noqa: E402
+
 DATABASE_URL = os.environ.get(
     "BENCH_SEARCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop_bench_search"
 )
@@ -328,25 +330,8 @@ def measure_http() -> list[float]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, load average {load}"
-
-
-def commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    return f"{benchlib.machine()}, load average {load}"
 
 
 def main() -> None:
