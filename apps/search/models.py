@@ -39,9 +39,15 @@ class SearchEntry(models.Model):
     thumbnail_url = models.CharField(max_length=500, blank=True)
     # Every facet value of the product, one key a line, with a newline at both ends:
     # c:<category id> (the category and its ancestors), b:<brand slug>, a:<attribute>:<value>,
-    # p:<price band>. Filters look keys up (PostgreSQL: a GIN index on the array of lines) and
-    # facet counts count the keys of the matched rows, in one pass, without joins.
+    # p:<price band>. Attribute filters look keys up (PostgreSQL: a GIN index on the array of
+    # lines); Elasticsearch's documents are built from them.
     facet_keys = models.TextField(blank=True, default="\n")
+    # The same facts as scalar columns, what facet counting groups by: one GROUP BY GROUPING SETS
+    # pass over the matched rows (no per-row unnesting) gives the count of every category (leaf
+    # counts, summed up the tree in Python), brand, price band and attribute combination (few
+    # distinct ones: a product's sorted `a:` keys, one a line, split in Python).
+    price_band = models.CharField(max_length=40, blank=True)
+    attribute_keys = models.TextField(blank=True)
     product_created_at = models.DateTimeField()
     search_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(auto_now=True)
@@ -52,6 +58,7 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["price_min"], name="search_entry_price"),
             models.Index(fields=["-product_created_at"], name="search_entry_newest"),
+            models.Index(fields=["category_id"], name="search_entry_category"),
         ]
 
     def __str__(self) -> str:

@@ -33,7 +33,7 @@ ENTRY_FIELDS = (
     "merchant_id", "slug", "name", "name_zh", "description", "description_zh", "brand_slug",
     "brand_name", "category_id", "category_text", "category_text_zh", "attribute_text", "doc_name",
     "doc_labels", "doc_body", "price_min", "currency", "in_stock", "thumbnail_url", "facet_keys",
-    "product_created_at", "indexed_at",
+    "price_band", "attribute_keys", "product_created_at", "indexed_at",
 )  # fmt: skip
 
 
@@ -128,6 +128,7 @@ def _vector() -> SearchVector:
 
 
 def _entry(row: ProductSearchRow, trees: _Trees, levels) -> SearchEntry:
+    keys = _facet_keys(row, trees)
     category_text, category_text_zh = trees.texts(row.category_id)
     attribute_text = " ".join(dict.fromkeys(value.value for value in row.attribute_values))
     description = row.description[:DESCRIPTION_LIMIT]
@@ -155,7 +156,9 @@ def _entry(row: ProductSearchRow, trees: _Trees, levels) -> SearchEntry:
             levels[variant_id].available > 0 for variant_id in row.variant_ids if variant_id in levels
         ),
         thumbnail_url=row.thumbnail_url[:500],
-        facet_keys=facet_keys_text(_facet_keys(row, trees)),
+        facet_keys=facet_keys_text(keys),
+        price_band=next((key[2:] for key in keys if key.startswith("p:")), ""),
+        attribute_keys=attribute_keys_text(keys),
         product_created_at=row.created_at,
     )
 
@@ -175,6 +178,12 @@ def _facet_keys(row: ProductSearchRow, trees: _Trees) -> list[str]:
 
 def facet_keys_text(keys: Iterable[str]) -> str:
     return "\n" + "".join(f"{key}\n" for key in dict.fromkeys(keys))
+
+
+def attribute_keys_text(keys: Iterable[str]) -> str:
+    """The `a:` keys, sorted, one a line: products with the same attribute values share the text,
+    so facet counting groups a few hundred combinations instead of unnesting every row's keys."""
+    return "\n".join(sorted({key for key in keys if key.startswith("a:")}))
 
 
 def _labels_write(rows: list[ProductSearchRow]) -> None:

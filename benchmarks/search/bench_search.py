@@ -348,6 +348,7 @@ def main() -> None:
     from apps.search.services import search_index_rebuild
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the search page's template needs it
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]

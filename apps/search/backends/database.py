@@ -2,6 +2,7 @@
 sorting, pagination and hits, all over `SearchEntry`. Subclasses say how text matches."""
 
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
@@ -40,6 +41,38 @@ def closest(scored: list[tuple[str, float]]) -> list[str]:
     return [word for word, score in scored if score >= best - CORRECTION_MARGIN]
 
 
+@dataclass
+class FacetGroups:
+    """Matched entries counted per category, brand, price band and attribute combination (what
+    the GROUP BY gives), turned into counts per facet key by `key_counts`."""
+
+    total: int = 0
+    categories: Counter = field(default_factory=Counter)
+    brands: Counter = field(default_factory=Counter)
+    bands: Counter = field(default_factory=Counter)
+    attribute_sets: Counter = field(default_factory=Counter)
+
+    def key_counts(self, tree: CategoryTree) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        parents = {node.id: node.parent_id for node in tree.nodes}
+        for category_id, count in self.categories.items():
+            # A product counts for its category and every one above it (a cycle in bad data
+            # stops the walk); a category no longer in the tree counts for none.
+            seen: set[int] = set()
+            node_id = category_id
+            while node_id in parents and node_id not in seen:
+                seen.add(node_id)
+                counts[f"c:{node_id}"] += count
+                node_id = parents[node_id]
+        counts.update({f"b:{slug}": count for slug, count in self.brands.items() if slug})
+        counts.update({f"p:{band}": count for band, count in self.bands.items() if band})
+        for text, count in self.attribute_sets.items():
+            for key in text.split("\n"):
+                if key:
+                    counts[key] += count
+        return {**counts, TOTAL: self.total}
+
+
 def localized_name(*, name: str, name_zh: str, language: str) -> str:
     return name_zh if name_zh and (language or "").lower().startswith("zh") else name
 
@@ -71,7 +104,7 @@ class DatabaseBackend:
         matched = self._filtered(SearchEntry.objects.all(), filters, tree)
         if groups:
             matched = self._match(matched, groups)
-        counts, rows = self._counts_and_page(matched, groups, sort, page, page_size)
+        counts, rows = self._counts_and_page(matched, groups, sort, page, page_size, tree)
         total = counts.pop(TOTAL, 0)
         paginator = Paginator(range(total), page_size)
         number = max(1, min(page, paginator.num_pages))
@@ -127,14 +160,15 @@ class DatabaseBackend:
     # --- filters --------------------------------------------------------------------------------
 
     def _filtered(self, entries: QuerySet, filters: SearchFilters, tree: CategoryTree) -> QuerySet:
+        # The tree of now, not of indexing time: a category moved since is filtered where it is.
         category = tree.by_slug(filters.category_slug) if filters.category_slug else None
         if category is not None:
-            entries = self._with_keys(entries, [f"c:{category.id}"])
+            entries = entries.filter(category_id__in=tree.descendant_ids(category.id))
         if filters.brand_slugs:
-            entries = self._with_keys(entries, [f"b:{slug}" for slug in filters.brand_slugs], any_of=True)
+            entries = entries.filter(brand_slug__in=filters.brand_slugs)
         band = next((band for band in price_ranges() if band.key == filters.price_range), None)
         if band is not None:
-            entries = self._with_keys(entries, [f"p:{band.key}"])
+            entries = entries.filter(price_band=band.key)
         for attribute, values in filters.attribute_groups().items():
             entries = self._with_keys(entries, [f"a:{attribute}:{value}" for value in values], any_of=True)
         if filters.in_stock:
@@ -146,23 +180,32 @@ class DatabaseBackend:
         conditions = [Q(facet_keys__contains=f"\n{key}\n") for key in keys]
         return entries.filter(reduce(or_ if any_of else and_, conditions))
 
-    def _key_counts(self, matched: QuerySet) -> dict[str, int]:
+    def _key_counts(self, matched: QuerySet, tree: CategoryTree) -> dict[str, int]:
         """How many matched entries hold each facet key, and under TOTAL how many matched."""
-        counts: Counter[str] = Counter()
-        total = 0
-        for text in matched.order_by().values_list("facet_keys", flat=True).iterator(chunk_size=2000):
-            total += 1
-            counts.update(key for key in text.split("\n") if key)
-        return {**counts, TOTAL: total}
+        groups = FacetGroups()
+        rows = matched.order_by().values_list("category_id", "brand_slug", "price_band", "attribute_keys")
+        for category_id, brand_slug, price_band, attribute_keys in rows.iterator(chunk_size=2000):
+            groups.total += 1
+            groups.categories[category_id] += 1
+            groups.brands[brand_slug] += 1
+            groups.bands[price_band] += 1
+            groups.attribute_sets[attribute_keys] += 1
+        return groups.key_counts(tree)
 
     # --- hits -----------------------------------------------------------------------------------
 
     def _counts_and_page(
-        self, matched: QuerySet, groups: list[TermGroup], sort: str, page: int, page_size: int
+        self,
+        matched: QuerySet,
+        groups: list[TermGroup],
+        sort: str,
+        page: int,
+        page_size: int,
+        tree: CategoryTree,
     ) -> tuple[dict[str, int], list[SearchEntry] | None]:
         """The facet key counts (and TOTAL), and the requested page's entries in order when the
         backend got them in the same pass (None: fetch them separately)."""
-        return self._key_counts(matched), None
+        return self._key_counts(matched, tree), None
 
     def _order(self, groups: list[TermGroup], sort: str) -> tuple[Expression | None, tuple[str, ...]]:
         rank = self._rank(groups) if groups and sort == "relevance" else None

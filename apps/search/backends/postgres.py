@@ -10,15 +10,24 @@ with the same `english` configuration the vector was built with.
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Expression, F, Func, OrderBy, QuerySet, TextField, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Expression, F, Func, QuerySet, TextField, Value
+
+from apps.catalog.types import CategoryTree
 
 from ..models import SearchEntry
 from ..text import TermGroup, cjk_bigrams, is_cjk
-from .database import CORRECTIONS_PER_WORD, HIT_FIELDS, TOTAL, DatabaseBackend, closest
+from .database import CORRECTIONS_PER_WORD, HIT_FIELDS, DatabaseBackend, FacetGroups, closest
 
 SEARCH_CONFIG = "english"
 TYPO_SIMILARITY = 0.3
+GROUP_COLUMNS = ("category_id", "brand_slug", "price_band", "attribute_keys")
+# GROUPING(a, b, c, d) sets the bit of every column a row is *not* grouped by (a is the highest):
+# the row of the set (brand_slug) reads 0b1011.
+GROUPED_BY = {
+    column: (1 << len(GROUP_COLUMNS)) - 1 - (1 << (len(GROUP_COLUMNS) - 1 - index))
+    for index, column in enumerate(GROUP_COLUMNS)
+}
+PAGE_ROW = -1
 
 
 def _lexeme(token: str, *, prefix: bool = False) -> str:
@@ -51,11 +60,6 @@ def tsquery_text(groups: list[TermGroup], *, prefix_last: bool = False) -> str:
     return " & ".join(clauses)
 
 
-def _order_expression(field: str) -> OrderBy:
-    descending = field.startswith("-")
-    return OrderBy(F(field.lstrip("-")), descending=descending)
-
-
 class PostgresBackend(DatabaseBackend):
     name = "postgres"
 
@@ -84,33 +88,52 @@ class PostgresBackend(DatabaseBackend):
         return entries.filter(**{lookup: keys})
 
     def _counts_and_page(
-        self, matched: QuerySet, groups: list[TermGroup], sort: str, page: int, page_size: int
+        self,
+        matched: QuerySet,
+        groups: list[TermGroup],
+        sort: str,
+        page: int,
+        page_size: int,
+        tree: CategoryTree,
     ) -> tuple[dict[str, int], list[SearchEntry] | None]:
-        # One pass over the matched rows (MATERIALIZED: matched and ranked once) answers every
-        # facet count, the total and the ids of the page; then the page's rows by primary key.
+        # One statement: the matched rows are found and ranked once (MATERIALIZED), one GROUPING
+        # SETS pass counts them per category, brand, price band and attribute combination (and
+        # in all), and a top-N sort picks the page's ids; then the page's rows by primary key.
         rank, order = self._order(groups, sort)
-        ordered = matched.annotate(rank=rank) if rank is not None else matched
-        ordered = ordered.annotate(
-            position=Window(RowNumber(), order_by=[_order_expression(field) for field in order])
+        ranked = matched.annotate(rank=rank) if rank is not None else matched
+        sort_columns = [field.lstrip("-") for field in order]
+        columns = dict.fromkeys(["id", *GROUP_COLUMNS, *sort_columns])
+        sql, params = ranked.order_by().values(*columns).query.sql_with_params()
+        # The names come from the code (`_order`), never from the request.
+        order_sql = ", ".join(
+            f'"{field.lstrip("-")}" {"DESC" if field.startswith("-") else "ASC"}' for field in order
         )
-        sql, params = ordered.order_by().values("id", "facet_keys", "position").query.sql_with_params()
-        start = (page - 1) * page_size
+        grouping = ", ".join(GROUP_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH matched AS MATERIALIZED ({sql}) "  # noqa: S608 - Django's SQL, parameters apart
-                "SELECT key, count(*) FROM matched, unnest(string_to_array(matched.facet_keys, E'\\n')) AS key "
-                "WHERE key <> '' GROUP BY key "
-                "UNION ALL SELECT %s, count(*) FROM matched "
-                "UNION ALL SELECT '#' || position, id FROM matched WHERE position > %s AND position <= %s",
-                [*params, TOTAL, start, start + page_size],
+                f"SELECT GROUPING({grouping}), {grouping}, count(*) FROM matched "
+                f"GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in GROUP_COLUMNS)}, ()) "
+                f"UNION ALL SELECT {PAGE_ROW}, id, NULL, NULL, NULL, row_number() OVER (ORDER BY {order_sql}) "
+                f"FROM (SELECT * FROM matched ORDER BY {order_sql} LIMIT %s OFFSET %s) AS page",
+                [*params, page_size, (page - 1) * page_size],
             )
-            counts: dict[str, int] = {}
+            found = FacetGroups()
             positions: dict[int, int] = {}
-            for key, value in cursor.fetchall():
-                if key.startswith("#") and key != TOTAL:
-                    positions[value] = int(key[1:])
+            for grouped, category_id, brand_slug, price_band, attribute_keys, count in cursor.fetchall():
+                if grouped == PAGE_ROW:
+                    positions[category_id] = count  # the page's rows: (id, position)
+                elif grouped == GROUPED_BY["category_id"]:
+                    found.categories[category_id] = count
+                elif grouped == GROUPED_BY["brand_slug"]:
+                    found.brands[brand_slug] = count
+                elif grouped == GROUPED_BY["price_band"]:
+                    found.bands[price_band] = count
+                elif grouped == GROUPED_BY["attribute_keys"]:
+                    found.attribute_sets[attribute_keys] = count
                 else:
-                    counts[key] = value
+                    found.total = count
+        counts = found.key_counts(tree)
         if not positions:
             return counts, None
         entries = SearchEntry.objects.filter(id__in=positions).only(*HIT_FIELDS)

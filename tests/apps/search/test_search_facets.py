@@ -1,11 +1,15 @@
 """Facet counts, filters, sorting and pagination on a small catalog, on whichever database runs
 the suite (the PostgreSQL and the simple backend share this code path)."""
 
+import random
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 
+from apps.catalog.models import Category
 from apps.inventory.models import StockItem
+from apps.search.models import SearchEntry
 from apps.search.selectors import search_products
 from apps.search.services import search_index_rebuild
 from apps.search.types import Facet, FacetValue, SearchFilters
@@ -165,3 +169,78 @@ def test_hits_carry_price_stock_and_a_marked_name(small_catalog):
     hit = result.hits[0]
     assert (hit.name, str(hit.price), hit.in_stock) == ("Bolt Sport Headphones", "75.00 USD", True)
     assert hit.name_html == "<mark>Bolt</mark> <mark>Sport</mark> Headphones"
+
+
+@pytest.fixture
+def random_catalog():
+    """60 products drawn from a seeded random: three levels of categories, five brands (and none),
+    prices in every band (and no price), colours and sizes in many combinations."""
+    rng = random.Random(7)
+    merchant = MerchantFactory(slug="random", name="Random")
+    roots = [CategoryFactory(slug=f"root{i}", name=f"Root {i}") for i in range(3)]
+    middles = [CategoryFactory(slug=f"mid{i}", name=f"Mid {i}", parent=roots[i % 3]) for i in range(5)]
+    leaves = [CategoryFactory(slug=f"leaf{i}", name=f"Leaf {i}", parent=middles[i % 5]) for i in range(6)]
+    brands = [BrandFactory(slug=f"brand{i}", name=f"Brand {i}") for i in range(5)] + [None]
+    colour = AttributeFactory(slug="colour", name="Colour")
+    size = AttributeFactory(slug="size", name="Size")
+    colours = [
+        AttributeValueFactory(attribute=colour, slug=c, value=c.title()) for c in ("red", "blue", "green")
+    ]
+    sizes = [AttributeValueFactory(attribute=size, slug=s, value=s.upper()) for s in ("s", "m", "l")]
+    words = ("Studio", "Travel", "Sport", "Lamp", "Kettle")
+    for index in range(60):
+        product = ProductFactory(
+            merchant=merchant,
+            category=rng.choice(roots + middles + leaves),
+            brand=rng.choice(brands),
+            name=f"{rng.choice(words)} {rng.choice(words)} Item {index}",
+            slug=f"r{index}",
+        )
+        for number in range(rng.randrange(0, 3)):  # some products have no variant, so no price
+            variant = VariantFactory(
+                product=product,
+                sku=f"R{index}-{number}",
+                price=Decimal(rng.choice(["9.99", "30.00", "60.00", "120.00", "400.00"])),
+                attribute_values=rng.sample(colours, rng.randrange(0, 2))
+                + rng.sample(sizes, rng.randrange(0, 2)),
+            )
+            StockItem.objects.create(
+                variant_id=variant.pk, merchant=merchant, sku=variant.sku, available=rng.choice([0, 4])
+            )
+    search_index_rebuild()
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("", SearchFilters()),
+        ("studio", SearchFilters()),
+        ("lamp", SearchFilters(category_slug="root1")),
+        ("", SearchFilters(category_slug="mid2")),
+        ("", SearchFilters(brand_slugs=("brand0", "brand3"))),
+        ("sport", SearchFilters(price_range="50-100")),
+        ("", SearchFilters(attributes=(("colour", "red"), ("size", "m")))),
+        ("kettle", SearchFilters(in_stock=True)),
+    ],
+)
+def test_facet_counts_match_counting_the_indexed_keys_one_by_one(random_catalog, query, filters):
+    # when a search is made (one page holds every match)
+    result = search_products(query=query, filters=filters, page_size=100, language="en")
+
+    # then each facet value's count is the number of matched entries holding its key, counted
+    # one entry at a time from the keys written at indexing (not from the columns grouped by)
+    entries = SearchEntry.objects.filter(product_id__in=[hit.product_id for hit in result.hits])
+    assert result.total == len(result.hits) == entries.count() > 0
+    held = Counter(key for entry in entries for key in entry.facet_keys.split("\n") if key)
+    category_ids = dict(Category.objects.values_list("slug", "pk"))
+    prefixes = {"brand": "b:", "price": "p:", "attr": "a:"}
+
+    def key_of(facet: Facet, value: FacetValue) -> str:
+        if facet.key == "category":
+            return f"c:{category_ids[value.key]}"
+        return prefixes[facet.key] + value.key
+
+    shown = {key_of(facet, value): value.count for facet in result.facets for value in facet.values}
+    assert shown == {key: held[key] for key in shown}
+    # and nothing held is missing: every brand, band and attribute value of a match is shown
+    assert {key for key in held if key[:2] in ("b:", "p:", "a:")} == {key for key in shown if key[:2] != "c:"}

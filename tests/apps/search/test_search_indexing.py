@@ -1,10 +1,12 @@
 """Keeping the index in step with the catalog: Celery tasks after commit (eager in tests), the
 periodic catch-up for bulk updates, and the management command."""
 
+import importlib
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -16,7 +18,13 @@ from apps.search.models import SearchEntry
 from apps.search.selectors import search_products
 from apps.search.services import search_index_rebuild
 from apps.search.tasks import search_refresh_changed
-from tests.apps.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+from tests.apps.catalog.factories import (
+    AttributeFactory,
+    AttributeValueFactory,
+    CategoryFactory,
+    ProductFactory,
+    VariantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +143,48 @@ def test_the_command_rebuilds_and_drops_what_is_no_longer_visible():
     assert list(SearchEntry.objects.values_list("product_id", "facet_keys")) == [
         (kept.pk, f"\nc:{category.pk}\n")
     ]
+
+
+def test_an_entry_carries_its_price_band_and_attribute_combination():
+    # given a product whose variants have two colours and a size, priced in the 25-50 band
+    product = ProductFactory(name="Trail Jacket", slug="jacket")
+    colour = AttributeFactory(slug="colour", name="Colour")
+    size = AttributeFactory(slug="size", name="Size")
+    red, blue = (AttributeValueFactory(attribute=colour, slug=s, value=s.title()) for s in ("red", "blue"))
+    medium = AttributeValueFactory(attribute=size, slug="m", value="M")
+    VariantFactory(product=product, sku="J1", price=Decimal("30.00"), attribute_values=[red, medium])
+    VariantFactory(product=product, sku="J2", price=Decimal("45.00"), attribute_values=[blue, medium])
+
+    # when it is indexed
+    search_index_rebuild()
+
+    # then the columns facet counting groups by hold the band and the sorted attribute keys
+    entry = SearchEntry.objects.get(product_id=product.pk)
+    assert entry.price_band == "25-50"
+    assert entry.attribute_keys == "a:colour:blue\na:colour:red\na:size:m"
+    assert {key for key in entry.facet_keys.split("\n") if key.startswith(("a:", "p:"))} == {
+        "a:colour:blue", "a:colour:red", "a:size:m", "p:25-50",
+    }  # fmt: skip
+
+
+def test_the_migration_fills_the_facet_columns_from_the_indexed_keys():
+    # given entries indexed before the columns existed (blank), with their facet keys
+    migration = importlib.import_module("apps.search.migrations.0003_facet_columns")
+    product = ProductFactory(name="Trail Jacket", slug="jacket")
+    colour = AttributeFactory(slug="colour", name="Colour")
+    red = AttributeValueFactory(attribute=colour, slug="red", value="Red")
+    VariantFactory(product=product, sku="J1", price=Decimal("300.00"), attribute_values=[red])
+    ProductFactory(name="Plain Mug", slug="mug")
+    search_index_rebuild()
+    expected = list(SearchEntry.objects.order_by("id").values_list("price_band", "attribute_keys"))
+    SearchEntry.objects.update(price_band="", attribute_keys="")
+
+    # when the migration's data step runs
+    migration.fill(django_apps, None)
+
+    # then every entry holds what indexing would have written
+    assert list(SearchEntry.objects.order_by("id").values_list("price_band", "attribute_keys")) == expected
+    assert ("250-", "a:colour:red") in expected
 
 
 def test_the_command_reindexes_one_product_and_refuses_no_action():
