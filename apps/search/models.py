@@ -58,7 +58,21 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["price_min"], name="search_entry_price"),
             models.Index(fields=["-product_created_at"], name="search_entry_newest"),
-            models.Index(fields=["category_id"], name="search_entry_category"),
+            # Covering (PostgreSQL; a plain index elsewhere): browsing a category counts its
+            # facets and picks its page from the index alone, never visiting the wide rows.
+            models.Index(
+                fields=["category_id"],
+                include=[
+                    "id",
+                    "brand_slug",
+                    "price_band",
+                    "attribute_keys",
+                    "product_created_at",
+                    "price_min",
+                    "in_stock",
+                ],  # fmt: skip
+                name="search_entry_category",
+            ),
         ]
 
     def __str__(self) -> str:
