@@ -12,6 +12,7 @@ from itertools import islice
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
+from django.db.models import Value
 
 from apps.catalog.selectors import category_tree_get, product_search_rows
 from apps.catalog.types import CategoryTree, ProductSearchRow
@@ -106,24 +107,29 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 def _entries_write(rows: list[ProductSearchRow], trees: _Trees) -> list[int]:
     levels = stock_levels_get(variant_ids=[vid for row in rows for vid in row.variant_ids])
     entries = [_entry(row, trees, levels) for row in rows]
+    fields = list(ENTRY_FIELDS)
+    if connection.vendor == "postgresql":
+        # The vector is computed in the same INSERT ... ON CONFLICT DO UPDATE as the rest of the
+        # row, so each entry is written once: a second UPDATE for it left a dead version of every
+        # row behind, and a table half dead makes every search read twice the pages.
+        for entry in entries:
+            entry.search_vector = _vector(entry)
+        fields.append("search_vector")
     SearchEntry.objects.bulk_create(
-        entries, update_conflicts=True, unique_fields=["product_id"], update_fields=list(ENTRY_FIELDS)
+        entries, update_conflicts=True, unique_fields=["product_id"], update_fields=fields
     )
     _labels_write(rows)
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(product_id__in=[row.product_id for row in rows]).update(
-            search_vector=_vector()
-        )
     _vocabulary_add(entries)
     return [row.product_id for row in rows]
 
 
-def _vector() -> SearchVector:
+def _vector(entry: SearchEntry) -> SearchVector:
+    """Names weigh most (A), then brand and category (B), attributes (C), descriptions (D)."""
     return (
-        SearchVector("doc_name", weight="A", config="english")
-        + SearchVector("doc_labels", weight="B", config="english")
-        + SearchVector("attribute_text", weight="C", config="english")
-        + SearchVector("doc_body", weight="D", config="english")
+        SearchVector(Value(entry.doc_name), weight="A", config="english")
+        + SearchVector(Value(entry.doc_labels), weight="B", config="english")
+        + SearchVector(Value(entry.attribute_text), weight="C", config="english")
+        + SearchVector(Value(entry.doc_body), weight="D", config="english")
     )
 
 

@@ -9,6 +9,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.models import Product
 from apps.catalog.services import product_set_status
@@ -16,7 +18,7 @@ from apps.inventory.models import StockItem
 from apps.search.demo import search_seed_demo
 from apps.search.models import SearchEntry
 from apps.search.selectors import search_products
-from apps.search.services import search_index_rebuild
+from apps.search.services import search_entries_sync, search_index_rebuild
 from apps.search.tasks import search_refresh_changed
 from tests.apps.catalog.factories import (
     AttributeFactory,
@@ -213,3 +215,19 @@ def test_the_demo_seed_builds_the_index():
     # then the product is indexed and the line says so
     assert line.endswith(": 1 products")
     assert list(SearchEntry.objects.values_list("product_id", flat=True)) == [product.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the vector is PostgreSQL's")
+def test_an_entry_is_written_once_with_its_vector(kettle):
+    # when a product is re-indexed
+    with CaptureQueriesContext(connection) as queries:
+        search_entries_sync(product_ids=[kettle.pk])
+
+    # then its row is written by one INSERT ... ON CONFLICT that computes the vector too (a
+    # second UPDATE would leave a dead copy of every row behind), and the vector is there
+    writes = [
+        q["sql"] for q in queries.captured_queries if "search_searchentry" in q["sql"].split(" WHERE ")[0]
+    ]
+    assert [sql.split(" ", 1)[0] for sql in writes if not sql.startswith("SELECT")] == ["INSERT"]
+    assert "to_tsvector" in next(sql for sql in writes if sql.startswith("INSERT"))
+    assert _names("kettle") == ["Sunbeam Kettle"]
