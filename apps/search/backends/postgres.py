@@ -96,32 +96,45 @@ class PostgresBackend(DatabaseBackend):
         page_size: int,
         tree: CategoryTree,
     ) -> tuple[dict[str, int], list[SearchEntry] | None]:
-        # One statement of two parts over the same filters: a GROUPING SETS pass counts the
-        # matches per category, brand, price band and attribute combination (and in all), and a
-        # top-N sort picks the page's ids; then the page's rows by primary key. Not a shared
-        # MATERIALIZED CTE: when nothing is typed, both parts run from indexes alone (a covering
-        # index on category_id, the index on the newest), which a materialized set would forbid.
+        # One statement of two parts: a GROUPING SETS pass counts the matches per category,
+        # brand, price band and attribute combination (and in all), and a top-N sort picks the
+        # page's ids; then the page's rows by primary key.
         rank, order = self._order(groups, sort)
         ranked = matched.annotate(rank=rank) if rank is not None else matched
         start = (page - 1) * page_size
-        page_sql, page_params = (
-            ranked.order_by(*order).values("id", *[field.lstrip("-") for field in order])[
-                start : start + page_size
-            ]
-        ).query.sql_with_params()
-        counted_sql, counted_params = matched.order_by().values(*GROUP_COLUMNS).query.sql_with_params()
+        sort_columns = [field.lstrip("-") for field in order]
         # The names come from the code (`_order`), never from the request.
         order_sql = ", ".join(
             f'"{field.lstrip("-")}" {"DESC" if field.startswith("-") else "ASC"}' for field in order
         )
         grouping = ", ".join(GROUP_COLUMNS)
+        if groups:
+            # Words typed: matching and ranking read every matched row's vector, so it is done
+            # once (MATERIALIZED) and both parts read the result.
+            columns = dict.fromkeys(["id", *GROUP_COLUMNS, *sort_columns])
+            sql, params = ranked.order_by().values(*columns).query.sql_with_params()
+            prefix = f"WITH matched AS MATERIALIZED ({sql}) "
+            counted = "matched"
+            paged = f"(SELECT * FROM matched ORDER BY {order_sql} LIMIT %s OFFSET %s) AS page"  # noqa: S608
+            params = [*params, page_size, start]
+        else:
+            # Browsing (filters only): each part runs from indexes alone (the covering index on
+            # category_id, the index on the newest), which a materialized set would forbid.
+            counted_sql, counted_params = matched.order_by().values(*GROUP_COLUMNS).query.sql_with_params()
+            page_sql, page_params = (
+                ranked.order_by(*order).values("id", *sort_columns)[start : start + page_size]
+            ).query.sql_with_params()
+            prefix = ""
+            counted = f"({counted_sql}) AS matched"
+            paged = f"({page_sql}) AS page"
+            params = [*counted_params, *page_params]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT GROUPING({grouping}), {grouping}, count(*) FROM ({counted_sql}) AS matched "  # noqa: S608 - Django's SQL, parameters apart
+                f"{prefix}SELECT GROUPING({grouping}), {grouping}, count(*) FROM {counted} "  # noqa: S608 - Django's SQL, parameters apart
                 f"GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in GROUP_COLUMNS)}, ()) "
                 f"UNION ALL SELECT {PAGE_ROW}, id, NULL, NULL, NULL, row_number() OVER (ORDER BY {order_sql}) "
-                f"FROM ({page_sql}) AS page",
-                [*counted_params, *page_params],
+                f"FROM {paged}",
+                params,
             )
             found = FacetGroups()
             positions: dict[int, int] = {}
