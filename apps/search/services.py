@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models.expressions import RawSQL
 
 from apps.catalog.selectors import category_tree_get, product_search_rows
 from apps.catalog.types import CategoryTree, ProductSearchRow
@@ -123,13 +123,19 @@ def _entries_write(rows: list[ProductSearchRow], trees: _Trees) -> list[int]:
     return [row.product_id for row in rows]
 
 
-def _vector(entry: SearchEntry) -> SearchVector:
-    """Names weigh most (A), then brand and category (B), attributes (C), descriptions (D)."""
-    return (
-        SearchVector(Value(entry.doc_name), weight="A", config="english")
-        + SearchVector(Value(entry.doc_labels), weight="B", config="english")
-        + SearchVector(Value(entry.attribute_text), weight="C", config="english")
-        + SearchVector(Value(entry.doc_body), weight="D", config="english")
+# Names weigh most (A), then brand and category (B), attributes (C), descriptions (D). One RawSQL
+# per row, not four SearchVector expressions: Django compiles a value's expression once per row,
+# and the composed SearchVector doubled the time of a rebuild.
+VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('english'::regconfig, %s), '{weight}')" for weight in ("A", "B", "C", "D")
+)
+
+
+def _vector(entry: SearchEntry) -> RawSQL:
+    return RawSQL(  # noqa: S611 - constant SQL, the texts are parameters
+        VECTOR_SQL,
+        (entry.doc_name, entry.doc_labels, entry.attribute_text, entry.doc_body),
+        output_field=SearchVectorField(),
     )
 
 
