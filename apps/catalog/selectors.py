@@ -470,3 +470,14 @@ def variant_ids_list(*, merchant_id: int | None = None) -> list[int]:
     if merchant_id is not None:
         variants = variants.filter(merchant_id=merchant_id)
     return list(variants.values_list("pk", flat=True))
+
+
+def variant_ids_by_product(*, variant_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """For every product owning one of `variant_ids`: its id -> the ids of all its active variants
+    (what decides whether it is in stock), in one query."""
+    owners = Variant.objects.filter(pk__in=list(variant_ids)).values("product_id")
+    found: dict[int, list[int]] = {}
+    rows = Variant.objects.filter(product_id__in=owners, is_active=True).order_by("product_id", "pk")
+    for product_id, variant_id in rows.values_list("product_id", "pk"):
+        found.setdefault(product_id, []).append(variant_id)
+    return {product_id: tuple(ids) for product_id, ids in found.items()}

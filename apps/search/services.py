@@ -14,7 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
-from apps.catalog.selectors import category_tree_get, product_search_rows
+from apps.catalog.selectors import category_tree_get, product_search_rows, variant_ids_by_product
 from apps.catalog.types import CategoryTree, ProductSearchRow
 from apps.inventory.selectors import stock_levels_get
 from shop.core.cache import cache_invalidate_on_commit
@@ -77,6 +77,34 @@ def search_entries_sync(*, product_ids: Iterable[int]) -> SyncReport:
     backend_get().entries_changed(product_ids=written, removed_ids=removed)
     cache_invalidate_on_commit(tags=(SEARCH_CACHE_TAG,))
     return SyncReport(indexed=len(written), removed=len(removed) if removed_count else 0)
+
+
+def search_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
+    """Recompute the in-stock flag of the products owning these variants (stock moved) and write
+    only the entries whose flag flipped, with a conditional UPDATE: a sale that leaves units on
+    the shelf writes nothing. The backend and the answer cache follow the flipped ones only.
+    Returns their product ids."""
+    variants = variant_ids_by_product(variant_ids=variant_ids)
+    if not variants:
+        return []
+    levels = stock_levels_get(variant_ids=[vid for ids in variants.values() for vid in ids])
+    in_stock = {
+        product_id: any(levels[vid].available > 0 for vid in ids if vid in levels)
+        for product_id, ids in variants.items()
+    }
+    flipped: list[int] = []
+    for flag in (True, False):
+        stale = SearchEntry.objects.filter(
+            product_id__in=[product_id for product_id, value in in_stock.items() if value is flag]
+        ).exclude(in_stock=flag)
+        ids = list(stale.values_list("product_id", flat=True))
+        if ids:
+            stale.filter(product_id__in=ids).update(in_stock=flag)
+            flipped.extend(ids)
+    if flipped:
+        backend_get().entries_changed(product_ids=sorted(flipped), removed_ids=[])
+        cache_invalidate_on_commit(tags=(SEARCH_CACHE_TAG,))
+    return sorted(flipped)
 
 
 def search_index_rebuild(*, progress=None) -> SyncReport:

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.catalog.selectors import product_ids_changed_since
+from apps.inventory.selectors import variant_ids_moved_since
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 WATERMARK_KEY = "search:refresh:since"
+STOCK_WATERMARK_KEY = "search:stock:since"
 # Re-read a little of the past each time: a transaction that committed late keeps an older updated_at.
 WATERMARK_OVERLAP_SECONDS = 120
 
@@ -41,3 +43,16 @@ def search_refresh_changed() -> int:
         services.search_entries_sync(product_ids=product_ids)
     cache.set(WATERMARK_KEY, now.isoformat(), timeout=None)
     return len(product_ids)
+
+
+@shared_task
+def search_refresh_stock() -> int:
+    """Inventory sends no events (its hot path stays one conditional UPDATE): every minute, the
+    products whose stock moved since the last run get their in-stock flag recomputed; only the
+    flipped entries are written. Returns how many flipped."""
+    now = timezone.now()
+    since = parse_datetime(cache.get(STOCK_WATERMARK_KEY) or "") or now - timezone.timedelta(hours=1)
+    variant_ids = variant_ids_moved_since(since=since - timezone.timedelta(seconds=WATERMARK_OVERLAP_SECONDS))
+    flipped = services.search_stock_refresh(variant_ids=variant_ids) if variant_ids else []
+    cache.set(STOCK_WATERMARK_KEY, now.isoformat(), timeout=None)
+    return len(flipped)

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE["search-refresh-changed"] = {
     "task": "apps.search.tasks.search_refresh_changed",
     "schedule": 60.0,
 }
+CELERY_BEAT_SCHEDULE["search-refresh-stock"] = {
+    "task": "apps.search.tasks.search_refresh_stock",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},  # a backlog of ticks runs once, not once per missed minute
+}
 
 # --- read path: two-level cache, published pages (shop/core/cache.py, shop/publishing/README.md) ----
 SHOP_CACHE_ENABLED = env.bool("SHOP_CACHE_ENABLED", default=True)

@@ -15,11 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from apps.catalog.models import Product
 from apps.catalog.services import product_set_status
 from apps.inventory.models import StockItem
+from apps.inventory.services import stock_release, stock_reserve
+from apps.inventory.types import StockLine
 from apps.search.demo import search_seed_demo
 from apps.search.models import SearchEntry
 from apps.search.selectors import search_products
 from apps.search.services import search_entries_sync, search_index_rebuild
-from apps.search.tasks import search_refresh_changed
+from apps.search.tasks import search_refresh_changed, search_refresh_stock
+from apps.search.types import SearchFilters
 from tests.apps.catalog.factories import (
     AttributeFactory,
     AttributeValueFactory,
@@ -126,6 +129,52 @@ def test_stock_decides_in_stock(kettle):
 
     # then the hit says it is in stock
     assert [hit.in_stock for hit in search_products(query="kettle", language="en").hits] == [True]
+
+
+def _in_stock(query: str) -> list[bool]:
+    return [hit.in_stock for hit in search_products(query=query, language="en").hits]
+
+
+def test_selling_the_last_unit_and_restocking_flip_in_stock_within_the_periodic_refresh(kettle):
+    # given a kettle with one unit on the shelf, indexed as in stock
+    variant = kettle.variants.get()
+    StockItem.objects.create(variant_id=variant.pk, merchant=kettle.merchant, sku=variant.sku, available=1)
+    search_index_rebuild()
+    assert _in_stock("kettle") == [True]
+
+    # when the last unit is reserved by a checkout and the periodic refresh runs
+    stock_reserve(lines=[StockLine(variant_id=variant.pk, quantity=1)], order_ref="o-1")
+    flipped = search_refresh_stock()
+
+    # then the kettle is out of stock in search, and the in-stock filter drops it
+    assert (flipped, _in_stock("kettle")) == (1, [False])
+    in_stock_only = search_products(query="kettle", filters=SearchFilters(in_stock=True), language="en")
+    assert in_stock_only.total == 0
+
+    # when the reservation is released, the refresh brings it back
+    stock_release(lines=[StockLine(variant_id=variant.pk, quantity=1)], order_ref="o-1", reason="expired")
+    assert (search_refresh_stock(), _in_stock("kettle")) == (1, [True])
+
+
+def test_stock_that_moves_without_flipping_writes_no_entry(kettle):
+    # given a kettle with five units, indexed as in stock
+    variant = kettle.variants.get()
+    StockItem.objects.create(variant_id=variant.pk, merchant=kettle.merchant, sku=variant.sku, available=5)
+    search_index_rebuild()
+
+    # when two are sold and the refresh runs
+    stock_reserve(lines=[StockLine(variant_id=variant.pk, quantity=2)], order_ref="o-2")
+    with CaptureQueriesContext(connection) as queries:
+        flipped = search_refresh_stock()
+
+    # then nothing flipped and no entry was written
+    assert flipped == 0
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "search_searchentry" in q["sql"]
+    ]
+    assert _in_stock("kettle") == [True]
 
 
 def test_the_command_rebuilds_and_drops_what_is_no_longer_visible():
