@@ -481,3 +481,30 @@ def variant_ids_by_product(*, variant_ids: Iterable[int]) -> dict[int, tuple[int
     for product_id, variant_id in rows.values_list("product_id", "pk"):
         found.setdefault(product_id, []).append(variant_id)
     return {product_id: tuple(ids) for product_id, ids in found.items()}
+
+
+def product_ids_related(
+    *,
+    category_ids: Iterable[int] = (),
+    brand_ids: Iterable[int] = (),
+    merchant_ids: Iterable[int] = (),
+    attribute_ids: Iterable[int] = (),
+    attribute_value_ids: Iterable[int] = (),
+) -> list[int]:
+    """Ids of every product, visible or not, in these categories (not their descendants), of these
+    brands or merchants, or with a variant holding one of these values or any value of these
+    attributes: what shows a renamed or switched-off thing."""
+    wanted = [
+        ("category_id__in", list(category_ids)),
+        ("brand_id__in", list(brand_ids)),
+        ("merchant_id__in", list(merchant_ids)),
+        ("variants__attribute_values__attribute_id__in", list(attribute_ids)),
+        ("variants__attribute_values__in", list(attribute_value_ids)),
+    ]
+    conditions = [Q(**{lookup: ids}) for lookup, ids in wanted if ids]
+    if not conditions:
+        return []
+    matching = Q()
+    for condition in conditions:
+        matching |= condition
+    return sorted(set(Product.objects.filter(matching).values_list("pk", flat=True)))

@@ -12,9 +12,15 @@ from itertools import islice
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from apps.catalog.selectors import category_tree_get, product_search_rows, variant_ids_by_product
+from apps.catalog.selectors import (
+    category_tree_get,
+    product_ids_related,
+    product_search_rows,
+    variant_ids_by_product,
+)
 from apps.catalog.types import CategoryTree, ProductSearchRow
 from apps.inventory.selectors import stock_levels_get
 from shop.core.cache import cache_invalidate_on_commit
@@ -77,6 +83,38 @@ def search_entries_sync(*, product_ids: Iterable[int]) -> SyncReport:
     backend_get().entries_changed(product_ids=written, removed_ids=removed)
     cache_invalidate_on_commit(tags=(SEARCH_CACHE_TAG,))
     return SyncReport(indexed=len(written), removed=len(removed) if removed_count else 0)
+
+
+def search_entries_sync_related(
+    *,
+    category_ids: Iterable[int] = (),
+    brand_ids: Iterable[int] = (),
+    brand_slugs: Iterable[str] = (),
+    merchant_ids: Iterable[int] = (),
+    attribute_ids: Iterable[int] = (),
+    attribute_value_ids: Iterable[int] = (),
+) -> SyncReport:
+    """Re-index what shows a category (and every category below it), brand, merchant, attribute or
+    attribute value that was renamed, moved, switched off or deleted: the catalog's products that
+    still point at it, and the entries that still name it (a deleted brand's products no longer
+    point at it; its slug is still on their entries)."""
+    tree = category_tree_get(language="en")
+    categories = {
+        descendant for category_id in category_ids for descendant in tree.descendant_ids(category_id)
+    }
+    brand_slugs, merchant_ids = list(brand_slugs), list(merchant_ids)
+    product_ids = set(
+        product_ids_related(
+            category_ids=categories,
+            brand_ids=brand_ids,
+            merchant_ids=merchant_ids,
+            attribute_ids=attribute_ids,
+            attribute_value_ids=attribute_value_ids,
+        )
+    )
+    named = Q(category_id__in=categories) | Q(brand_slug__in=brand_slugs) | Q(merchant_id__in=merchant_ids)
+    product_ids.update(SearchEntry.objects.filter(named).values_list("product_id", flat=True))
+    return search_entries_sync(product_ids=product_ids)
 
 
 def search_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:

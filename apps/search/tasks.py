@@ -30,6 +30,17 @@ def search_products_reindex(self, product_ids: list[int]) -> dict:
     return {"indexed": report.indexed, "removed": report.removed}
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=10)
+def search_reindex_related(self, **ids: list) -> dict:
+    """A category, brand, merchant or attribute changed: re-index the products that show it."""
+    try:
+        report = services.search_entries_sync_related(**ids)
+    except Exception as exc:
+        logger.warning("search re-index of related products failed", extra={"ids": ids})
+        raise self.retry(exc=exc) from exc
+    return {"indexed": report.indexed, "removed": report.removed}
+
+
 @shared_task
 def search_refresh_changed() -> int:
     """Catch every change the save signals miss (bulk `update()`s such as status changes from
