@@ -103,7 +103,8 @@ def main() -> None:
 
     lines = [
         "",
-        f"## Search latency, {short} against {benchlib.commit()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"## Search latency, commit {benchlib.commit()} against the earlier {short} (interleaved), "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`benchmarks/search/compare.py {revision} --pairs {pairs}`: the 50 queries of `bench_search.py` through "
         f"`search_products`, answer cache off, on the same 100,000-product database, the two commits "
