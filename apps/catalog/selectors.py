@@ -2,6 +2,7 @@
 dataclasses from `types.py`, built from querysets that fetch everything up front (a fixed number
 of queries whatever the number of products, variants or pictures)."""
 
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -41,7 +42,7 @@ SORT_ORDERS = {
 # every cached value carrying one of them is rebuilt on its next read.
 CACHE_TAG_CATALOG = "catalog"  # brands, attributes, merchants: anything any page may show
 CACHE_TAG_TREE = "catalog:tree"
-CACHE_TAG_LISTINGS = "catalog:listings"  # the home page's product lists
+CACHE_TAG_LISTINGS = "catalog:listings"  # the home page's product lists, category listings
 CACHE_TIMEOUT = 300
 
 
@@ -173,13 +174,47 @@ def _in_categories(category_ids: Iterable[int]) -> QuerySet[Product]:
     return _visible_products().filter(category_id__in=list(category_ids))
 
 
+def _listing_key(kind: str, category_ids: Iterable[int], *parts: object) -> str:
+    """A short cache key for a listing's (sorted category ids, parts): the ids of a top category
+    and a query's filters would make long keys."""
+    text = repr((sorted(category_ids), parts))
+    return f"catalog:{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+# A category page's brands, attribute values and product page are read through the two-level
+# cache under CACHE_TAG_LISTINGS, which every product, brand, attribute or merchant write bumps
+# (receivers.py): the same few listings are asked for thousands of times during a sale.
+
+
 def brand_list_for_categories(*, category_ids: Iterable[int]) -> tuple[BrandOption, ...]:
+    category_ids = tuple(category_ids)
+    return cache_get_or_build(
+        key=_listing_key("brands", category_ids),
+        build=lambda: _brand_list_build(category_ids),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_LISTINGS),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _brand_list_build(category_ids: tuple[int, ...]) -> tuple[BrandOption, ...]:
     brands = Brand.objects.filter(products__in=_in_categories(category_ids)).distinct().order_by("name")
     return tuple(BrandOption(slug=brand.slug, name=brand.name) for brand in brands)
 
 
 def attribute_facet_list_for_categories(
     *, category_ids: Iterable[int], language: str | None
+) -> tuple[AttributeFacet, ...]:
+    category_ids = tuple(category_ids)
+    return cache_get_or_build(
+        key=_listing_key("attributes", category_ids, _language_key(language)),
+        build=lambda: _attribute_facet_list_build(category_ids, language),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_LISTINGS),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _attribute_facet_list_build(
+    category_ids: tuple[int, ...], language: str | None
 ) -> tuple[AttributeFacet, ...]:
     values = (
         AttributeValue.objects.filter(
@@ -224,6 +259,18 @@ def product_page_for_categories(
     *, category_ids: Iterable[int], query: ListingQuery, language: str | None, page_size: int = PAGE_SIZE
 ) -> ProductPage:
     """One page of a listing; a page past the end answers the last page and says so."""
+    category_ids = tuple(category_ids)
+    return cache_get_or_build(
+        key=_listing_key("page", category_ids, query, _language_key(language), page_size),
+        build=lambda: _product_page_build(category_ids, query, language, page_size),
+        tags=(CACHE_TAG_CATALOG, CACHE_TAG_LISTINGS),
+        timeout=CACHE_TIMEOUT,
+    )
+
+
+def _product_page_build(
+    category_ids: tuple[int, ...], query: ListingQuery, language: str | None, page_size: int
+) -> ProductPage:
     products = _apply_listing_query(_in_categories(category_ids), query)
     paginator = Paginator(products, page_size)
     number = max(1, min(query.page, paginator.num_pages))

@@ -140,6 +140,42 @@ def test_the_product_page_costs_no_sql_once_cached(client, product):
     assert len(warm) == 0
 
 
+@pytest.mark.parametrize("query", ["", "?sort=price_asc&page=1"])
+def test_a_category_listing_costs_no_sql_once_cached(client, product, query):
+    # given a category page read once (brands, attribute values and the product page cached)
+    url = f"/c/lights/{query}"
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url).status_code == 200
+    local_cache_clear()  # another web process: only Redis holds the values
+    # when it is read again
+    with CaptureQueriesContext(connection) as warm:
+        response = client.get(url)
+    # then it is the same listing and no SQL ran
+    assert response.status_code == 200
+    assert b"Desk Lamp" in response.content
+    assert len(cold) > 0
+    assert len(warm) == 0
+
+
+def test_a_product_added_once_committed_is_on_the_cached_category_listing(
+    client, product, django_capture_on_commit_callbacks
+):
+    # given the listing read (and cached) with one product
+    assert b"Floor Lamp" not in client.get("/c/lights/").content
+    # when another product is added to the category and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        added = ProductFactory(
+            name="Floor Lamp",
+            slug="floor-lamp",
+            category=product.category,
+            merchant=product.merchant,
+            brand=product.brand,
+        )
+        VariantFactory(product=added)
+    # then the listing shows it
+    assert b"Floor Lamp" in client.get("/c/lights/").content
+
+
 def test_pages_are_gzipped_for_clients_that_accept_it(client, product):
     # when
     response = client.get(f"/p/{product.pk}-desk-lamp/", headers={"Accept-Encoding": "gzip"})
