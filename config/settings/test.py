@@ -29,3 +29,7 @@ AXES_ENABLED = True
 PUBLISHING_ENABLED = False
 PUBLISHED_ROOT = BASE_DIR / "var" / "test-published"
 (BASE_DIR / "var").mkdir(exist_ok=True)
+# Whitenoise warns at every middleware build when STATIC_ROOT is missing (464 warnings a run);
+# tests never collect static files, so an empty folder of their own stands in.
+STATIC_ROOT = BASE_DIR / "var" / "test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
