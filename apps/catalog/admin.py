@@ -181,6 +181,7 @@ class BrandAdmin(PlatformReferenceDataAdminMixin, admin.ModelAdmin):
 
 class AttributeValueInline(PlatformReferenceDataAdminMixin, admin.TabularInline):
     model = AttributeValue
+    fields = ("value", "value_zh", "slug")
     prepopulated_fields = {"slug": ("value",)}
     extra = 0
 
@@ -195,7 +196,7 @@ class AttributeAdmin(PlatformReferenceDataAdminMixin, admin.ModelAdmin):
 
 @admin.register(AttributeValue)
 class AttributeValueAdmin(PlatformReferenceDataAdminMixin, admin.ModelAdmin):
-    list_display = ("value", "attribute", "slug")
+    list_display = ("value", "value_zh", "attribute", "slug")
     list_filter = ("attribute",)
-    search_fields = ("value", "attribute__name")
+    search_fields = ("value", "value_zh", "attribute__name")
     autocomplete_fields = ("attribute",)

@@ -73,12 +73,12 @@ ADJECTIVES = (
 
 # (slug, English, hex for the pictures)
 COLOURS = (
-    ("red", "Red", "#c0392b"),
-    ("blue", "Blue", "#2e86c1"),
-    ("green", "Green", "#239b56"),
-    ("black", "Black", "#2c3e50"),
-    ("white", "White", "#95a5a6"),
-    ("yellow", "Yellow", "#d4ac0d"),
+    ("red", "Red", "红色", "#c0392b"),
+    ("blue", "Blue", "蓝色", "#2e86c1"),
+    ("green", "Green", "绿色", "#239b56"),
+    ("black", "Black", "黑色", "#2c3e50"),
+    ("white", "White", "白色", "#95a5a6"),
+    ("yellow", "Yellow", "黄色", "#d4ac0d"),
 )
 SIZES = (("s", "S"), ("m", "M"), ("l", "L"), ("xl", "XL"))
 
@@ -153,14 +153,24 @@ def _attributes_seed() -> tuple[list[int], list[int]]:
     colour, _ = Attribute.objects.get_or_create(slug="colour", defaults={"name": "Colour", "name_zh": "颜色"})
     size, _ = Attribute.objects.get_or_create(slug="size", defaults={"name": "Size", "name_zh": "尺码"})
     colour_ids = [
-        AttributeValue.objects.get_or_create(attribute=colour, slug=slug, defaults={"value": value})[0].pk
-        for slug, value, _hex in COLOURS
+        _attribute_value_seed(attribute=colour, slug=slug, value=value, value_zh=value_zh)
+        for slug, value, value_zh, _hex in COLOURS
     ]
     size_ids = [
-        AttributeValue.objects.get_or_create(attribute=size, slug=slug, defaults={"value": value})[0].pk
-        for slug, value in SIZES
+        _attribute_value_seed(attribute=size, slug=slug, value=value, value_zh="") for slug, value in SIZES
     ]
     return colour_ids, size_ids
+
+
+def _attribute_value_seed(*, attribute: Attribute, slug: str, value: str, value_zh: str) -> int:
+    found, created = AttributeValue.objects.get_or_create(
+        attribute=attribute, slug=slug, defaults={"value": value, "value_zh": value_zh}
+    )
+    if not created and value_zh and not found.value_zh:
+        # A demo database seeded before values had Chinese names gets them; an edit stays.
+        found.value_zh = value_zh
+        found.save(update_fields=["value_zh"])
+    return found.pk
 
 
 @dataclass(frozen=True)
@@ -247,16 +257,13 @@ def _variants_seed(
                 continue
             colour = (spec.colour_index + index) % len(COLOURS)
             value_ids = [colour_ids[colour]]
-            label = COLOURS[colour][1]
             if sized:
                 value_ids.append(size_ids[index % len(size_ids)])
-                label = f"{label} / {SIZES[index % len(SIZES)][1]}"
             new.append(
                 Variant(
                     product=product,
                     merchant_id=spec.merchant_id,
                     sku=sku,
-                    name=label,
                     price=spec.base_price + 5 * index,
                     currency=settings.SHOP_CURRENCY,
                     weight_grams=200 + 50 * (spec.number % 20),
@@ -288,7 +295,7 @@ def _pictures_seed(*, specs: list[_ProductSpec], by_key: dict) -> None:
         if product.pk in with_picture:
             continue
         picture, thumbnail = _picture_render(
-            initials=_initials(spec.name), colour=COLOURS[spec.colour_index][2]
+            initials=_initials(spec.name), colour=COLOURS[spec.colour_index][3]
         )
         image = ProductImage(product=product, alt=spec.name, position=0)
         image.image.save(f"{spec.slug}.jpg", ContentFile(picture), save=False)

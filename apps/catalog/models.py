@@ -60,6 +60,7 @@ class Attribute(models.Model):
 class AttributeValue(models.Model):
     attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(_("value"), max_length=60)
+    value_zh = models.CharField(_("value (Chinese)"), max_length=60, blank=True)
     slug = models.SlugField(_("slug"), max_length=60)
 
     class Meta:

@@ -230,7 +230,8 @@ def _attribute_facet_list_build(
     for value in values:
         attribute = value.attribute
         name = localized(english=attribute.name, chinese=attribute.name_zh, language=language)
-        facets.setdefault(attribute.slug, (name, []))[1].append((value.pk, value.slug, value.value))
+        label = localized(english=value.value, chinese=value.value_zh, language=language)
+        facets.setdefault(attribute.slug, (name, []))[1].append((value.pk, value.slug, label))
     return tuple(
         AttributeFacet(slug=slug, name=name, values=tuple(entries))
         for slug, (name, entries) in facets.items()
@@ -321,7 +322,7 @@ def _variant_info(variant: Variant, *, language: str | None) -> VariantInfo:
                     english=value.attribute.name, chinese=value.attribute.name_zh, language=language
                 ),
                 slug=value.slug,
-                value=value.value,
+                value=localized(english=value.value, chinese=value.value_zh, language=language),
             )
             for value in variant.attribute_values.all()
         ),
@@ -406,7 +407,11 @@ def _variant_snapshot(variant: Variant, *, language: str | None) -> VariantSnaps
         merchant_id=variant.merchant_id,
         merchant_name=merchant.name,
         product_name=localized(english=product.name, chinese=product.name_zh, language=language),
-        variant_name=variant.name or " / ".join(value.value for value in variant.attribute_values.all()),
+        variant_name=variant.name
+        or " / ".join(
+            localized(english=value.value, chinese=value.value_zh, language=language)
+            for value in variant.attribute_values.all()
+        ),
         sku=variant.sku,
         price=variant.price,
         currency=variant.currency,
@@ -470,8 +475,19 @@ def _search_rows(batch: list[dict]) -> Iterator[ProductSearchRow]:
         "variant__product_id", "attributevalue_id", "attributevalue__attribute__slug",
         "attributevalue__attribute__name", "attributevalue__attribute__name_zh",
         "attributevalue__attribute__is_filterable", "attributevalue__slug", "attributevalue__value",
+        "attributevalue__value_zh",
     )  # fmt: skip
-    for product_id, value_id, attr_slug, attr_name, attr_name_zh, filterable, slug, value in through:
+    for (
+        product_id,
+        value_id,
+        attr_slug,
+        attr_name,
+        attr_name_zh,
+        filterable,
+        slug,
+        value,
+        value_zh,
+    ) in through:
         values.setdefault(product_id, {})[value_id] = SearchAttributeValue(
             id=value_id,
             attribute_slug=attr_slug,
@@ -480,6 +496,7 @@ def _search_rows(batch: list[dict]) -> Iterator[ProductSearchRow]:
             is_filterable=filterable,
             slug=slug,
             value=value,
+            value_zh=value_zh,
         )
     for row in batch:
         own = sorted(variants.get(row["pk"], []), key=lambda item: (item[1], item[0]))

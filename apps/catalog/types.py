@@ -214,6 +214,7 @@ class SearchAttributeValue:
     is_filterable: bool
     slug: str
     value: str
+    value_zh: str
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ class ProductDocument(Document):
     category_path = _english(attr="category_text")
     category_path_zh = _chinese(attr="category_text_zh")
     attributes = fields.KeywordField(multi=True)
-    attribute_text = _english()
+    attribute_text = _english(fields={"zh": _chinese()})
     price = fields.ScaledFloatField(scaling_factor=100)
     currency = fields.KeywordField()
     in_stock = fields.BooleanField()

@@ -80,11 +80,12 @@ class SearchEntry(models.Model):
 
 
 class SearchFacetLabel(models.Model):
-    """What a facet key is called (`b:auralis` -> "Auralis"; `a:colour:black` -> "Black" in the
-    group "Colour"/"颜色"), written beside the entries so counting facets needs no join."""
+    """What a facet key is called (`b:auralis` -> "Auralis"; `a:colour:black` -> "Black"/"黑色" in
+    the group "Colour"/"颜色"), written beside the entries so counting facets needs no join."""
 
     key = models.CharField(max_length=200, unique=True)
     label = models.CharField(max_length=120)
+    label_zh = models.CharField(max_length=120, blank=True)
     group_label = models.CharField(max_length=60, blank=True)
     group_label_zh = models.CharField(max_length=60, blank=True)
 

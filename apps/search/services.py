@@ -200,7 +200,12 @@ VECTOR_SQL = " || ".join(
 def _vector(entry: SearchEntry) -> RawSQL:
     return RawSQL(  # noqa: S611 - constant SQL, the texts are parameters
         VECTOR_SQL,
-        (entry.doc_name, entry.doc_labels, entry.attribute_text, entry.doc_body),
+        (
+            entry.doc_name,
+            entry.doc_labels,
+            indexable_text(entry.attribute_text, unigrams=True),
+            entry.doc_body,
+        ),
         output_field=SearchVectorField(),
     )
 
@@ -208,7 +213,13 @@ def _vector(entry: SearchEntry) -> RawSQL:
 def _entry(row: ProductSearchRow, trees: _Trees, levels) -> SearchEntry:
     keys = _facet_keys(row, trees)
     category_text, category_text_zh = trees.texts(row.category_id)
-    attribute_text = " ".join(dict.fromkeys(value.value for value in row.attribute_values))
+    # Both languages' values: "红色" finds a red product as "red" does (the vector cuts the
+    # Chinese into n-grams, see _vector).
+    attribute_text = " ".join(
+        dict.fromkeys(
+            text for value in row.attribute_values for text in (value.value, value.value_zh) if text
+        )
+    )
     description = row.description[:DESCRIPTION_LIMIT]
     description_zh = row.description_zh[:DESCRIPTION_LIMIT]
     return SearchEntry(
@@ -274,6 +285,7 @@ def _labels_write(rows: list[ProductSearchRow]) -> None:
             labels[key] = SearchFacetLabel(
                 key=key,
                 label=value.value,
+                label_zh=value.value_zh,
                 group_label=value.attribute_name,
                 group_label_zh=value.attribute_name_zh,
             )
@@ -281,7 +293,7 @@ def _labels_write(rows: list[ProductSearchRow]) -> None:
         [labels[key] for key in sorted(labels)],
         update_conflicts=True,
         unique_fields=["key"],
-        update_fields=["label", "group_label", "group_label_zh"],
+        update_fields=["label", "label_zh", "group_label", "group_label_zh"],
     )
 
 

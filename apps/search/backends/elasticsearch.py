@@ -26,7 +26,7 @@ from .database import localized_name
 from .facets import BRAND_FACET_LIMIT, facets_from_key_counts, price_ranges
 
 ENGLISH_FIELDS = ["name^4", "brand.name^3", "category_path^2", "attribute_text^2", "description"]
-CHINESE_FIELDS = ["name_zh^4", "category_path_zh^2", "description_zh"]
+CHINESE_FIELDS = ["name_zh^4", "category_path_zh^2", "attribute_text.zh^2", "description_zh"]
 SOURCE_FIELDS = [
     "product_id",
     "slug",

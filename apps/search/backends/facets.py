@@ -56,13 +56,13 @@ def facets_from_key_counts(
     for key in sorted(key for key in keys if key.startswith("a:") and key in labels):
         _, attribute_slug, value_slug = key.split(":", 2)
         label = labels[key]
-        zh = language.lower().startswith("zh") and label.group_label_zh
+        zh = language.lower().startswith("zh")
         attributes.append(
             (
                 attribute_slug,
-                label.group_label_zh if zh else label.group_label,
+                (zh and label.group_label_zh) or label.group_label,
                 value_slug,
-                label.label,
+                (zh and label.label_zh) or label.label,
                 counts[key],
             )
         )

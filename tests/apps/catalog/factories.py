@@ -83,6 +83,7 @@ class AttributeValueFactory(DjangoModelFactory):
 
     attribute = factory.SubFactory(AttributeFactory)
     value = factory.Sequence(lambda n: f"Value {n}")
+    value_zh = ""
     slug = factory.Sequence(lambda n: f"value-{n}")
 
 

@@ -114,7 +114,7 @@ def test_the_index_mapping_and_analysis():
             "category_path": ENGLISH,
             "category_path_zh": CHINESE,
             "attributes": {"type": "keyword"},
-            "attribute_text": ENGLISH,
+            "attribute_text": {**ENGLISH, "fields": {"zh": CHINESE}},
             "price": {"type": "scaled_float", "scaling_factor": 100},
             "currency": {"type": "keyword"},
             "in_stock": {"type": "boolean"},
@@ -229,7 +229,12 @@ def test_the_search_body_with_text_filters_sort_and_page():
                                 {
                                     "multi_match": {
                                         "query": "wireles hedphones",
-                                        "fields": ["name_zh^4", "category_path_zh^2", "description_zh"],
+                                        "fields": [
+                                            "name_zh^4",
+                                            "category_path_zh^2",
+                                            "attribute_text.zh^2",
+                                            "description_zh",
+                                        ],
                                         "type": "best_fields",
                                         "operator": "and",
                                     }

@@ -32,7 +32,7 @@ def shelf():
     kitchen = CategoryFactory(slug="kitchen", name="Kitchen", name_zh="厨房")
     kettles = CategoryFactory(slug="kettles", name="Kettles", name_zh="水壶", parent=kitchen)
     brand = BrandFactory(slug="sunbeam", name="Sunbeam")
-    colour = AttributeFactory(slug="colour", name="Colour")
+    colour = AttributeFactory(slug="colour", name="Colour", name_zh="颜色")
     red = AttributeValueFactory(attribute=colour, slug="red", value="Red")
     kettle = ProductFactory(
         merchant=merchant, category=kettles, brand=brand, name="Steel Kettle", slug="kettle"
@@ -122,6 +122,27 @@ def test_renaming_an_attribute_value_reindexes_the_products_holding_it(
     result = search_products(query="kettle", language="en")
     colour = next(facet for facet in result.facets if facet.attribute_slug == "colour")
     assert [value.label for value in colour.values] == ["Crimson"]
+
+
+def test_naming_an_attribute_value_in_chinese_makes_it_searchable_and_labels_the_facet(
+    shelf, django_capture_on_commit_callbacks
+):
+    # given a value with no Chinese name yet: nothing answers 红色
+    assert _names("红色", "zh-hans") == []
+    # when the platform names it
+    with django_capture_on_commit_callbacks(execute=True):
+        shelf["red"].value_zh = "红色"
+        shelf["red"].save()
+
+    # then the kettle is found by it, by one of its characters too, in Chinese and in English
+    assert _names("红色", "zh-hans") == ["Steel Kettle"]
+    assert _names("红", "zh-hans") == ["Steel Kettle"]
+    assert _names("红色") == ["Steel Kettle"]
+    # and the Chinese facet says 颜色: 红色 while the English one still says Colour: Red
+    for language, group, label in (("zh-hans", "颜色", "红色"), ("en", "Colour", "Red")):
+        result = search_products(query="kettle", language=language)
+        colour = next(facet for facet in result.facets if facet.attribute_slug == "colour")
+        assert (colour.label, [value.label for value in colour.values]) == (group, [label])
 
 
 def test_nothing_is_reindexed_before_the_commit(shelf, django_capture_on_commit_callbacks):
