@@ -44,12 +44,11 @@ def session_state(request: HttpRequest) -> JsonResponse:
 
 
 def _flash_sale_state(variant_ids: list[int]) -> dict | None:
-    """The sale of one of these variants, when apps.flashsale offers the selector for it."""
-    selector = getattr(flashsale_selectors, "sale_live_state_for_variants", None)
-    if selector is None or not variant_ids:
+    """The running, paused or coming sale of one of these variants, if any."""
+    if not variant_ids:
         return None
     try:
-        state = selector(variant_ids=variant_ids)
+        state = flashsale_selectors.sale_live_state_for_variants(variant_ids=variant_ids)
     except Exception:  # a live part never breaks its page: then no sale state is shown
         return None
     if state is None:

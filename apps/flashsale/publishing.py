@@ -1,28 +1,25 @@
-"""Flash-sale pages for shop.publishing: the page of every sale that is upcoming, armed, live or
-paused, in every language, published as a static file that changes only when the sale changes
+"""Flash-sale pages for shop.publishing: the sales page (/flash/, every current sale) and the page of
+every sale that is upcoming, armed, live or paused, in every language, published as a static file that changes only when the sale changes
 (its live state and the buyer's token come from JSON: api.state, api.token).
 
 Named in settings.PUBLISHING_PAGE_SOURCES. The services and the receivers call
 `sale_pages_publish_on_commit` after each change of a sale (arm, start, pause, resume, extend, end,
-an admin edit or deletion); the Celery task re-renders its pages, or removes them once the sale is
-over or gone (the dynamic page still answers then: "the sale is over").
+an admin edit or deletion); the Celery task re-renders its pages and the sales page, or removes the
+sale's pages once it is over or gone (the dynamic page still answers then: "the sale is over").
 """
 
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from shop.publishing.registry import PageSet
 
-from .models import FlashSale, FlashSaleState
+from .selectors import sales_current
 
 KIND = "flash_sale"
-S = FlashSaleState
-PUBLISHED_STATES = (S.ARMED, S.LIVE, S.PAUSED)
 
 
 def _languages() -> list[str]:
@@ -38,11 +35,13 @@ def sale_paths(sale_id: int) -> list[str]:
     return paths
 
 
-def _published_sales():
-    # A scheduled (draft) sale that has not ended is upcoming: its page announces it.
-    return FlashSale.objects.filter(
-        Q(state__in=PUBLISHED_STATES) | Q(state=S.DRAFT, ends_at__gt=timezone.now())
-    )
+def index_paths() -> list[str]:
+    """ "/flash/" and "/zh-hans/flash/": the sales page, published again with every sale change."""
+    paths = []
+    for language in _languages():
+        with translation.override(language):
+            paths.append(reverse("flashsale:index"))
+    return paths
 
 
 def sale_page_set(*, sale_id: int) -> PageSet:
@@ -51,13 +50,13 @@ def sale_page_set(*, sale_id: int) -> PageSet:
     Removal works by path prefix ("/flash/5" also matches "/flash/50/"), and the publisher keeps
     every page it is asked to publish: the pages of the other published sales whose ids start with
     the same digits are published again (unchanged, so not rewritten) to keep them."""
-    if _published_sales().filter(pk=sale_id).exists():
-        return PageSet(publish=tuple(sale_paths(sale_id)))
-    siblings = (
-        _published_sales().filter(pk__gt=sale_id).order_by("pk").values_list("pk", flat=True).iterator()
-    )
+    if sales_current().filter(pk=sale_id).exists():
+        return PageSet(publish=(*sale_paths(sale_id), *index_paths()))
+    siblings = sales_current().filter(pk__gt=sale_id).order_by("pk").values_list("pk", flat=True).iterator()
     keep = [path for pk in siblings if str(pk).startswith(str(sale_id)) for path in sale_paths(pk)]
-    return PageSet(publish=tuple(keep), remove=tuple(path.rstrip("/") for path in sale_paths(sale_id)))
+    return PageSet(
+        publish=(*keep, *index_paths()), remove=tuple(path.rstrip("/") for path in sale_paths(sale_id))
+    )
 
 
 def sale_pages_publish_enqueue(sale_id: int) -> None:
@@ -78,8 +77,8 @@ class FlashSalePages:
     """The page source (shop.publishing.registry.PageSource)."""
 
     def pages_all(self) -> Iterable[str]:
-        paths: list[str] = []
-        for sale_id in _published_sales().order_by("pk").values_list("pk", flat=True):
+        paths = index_paths()
+        for sale_id in sales_current().order_by("pk").values_list("pk", flat=True):
             paths += sale_paths(sale_id)
         return paths
 

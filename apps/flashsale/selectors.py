@@ -116,13 +116,26 @@ class SalePage:
     ends_at: datetime
     state: str
 
+    def public_state(self, now: datetime | None = None) -> str:
+        """What the published page says: "not_started", "live", "paused" or "ended" (the sale's own
+        state and times; the units left come from JSON)."""
+        now = now or timezone.now()
+        if self.state == S.ENDED or self.ends_at <= now:
+            return "ended"
+        if self.state == S.PAUSED:
+            return "paused"
+        if self.state in (S.ARMED, S.LIVE) and self.starts_at <= now:
+            return "live"
+        return "not_started"
 
-def sale_page_get(*, sale_id: int) -> SalePage | None:
-    """What the sale page shows (it changes only when the sale changes); None for an unknown sale."""
-    sale = FlashSale.objects.select_related("merchant").filter(pk=sale_id).first()
-    if sale is None:
-        return None
-    snapshot = variant_snapshots_get(variant_ids=[sale.variant_id]).get(sale.variant_id)
+
+def sales_current():
+    """Sales a shopper can look at: upcoming (scheduled, not ended), armed, live or paused. Their
+    pages are published (publishing.py) and listed on the sales page."""
+    return FlashSale.objects.filter(Q(state__in=ACTIVE) | Q(state=S.DRAFT, ends_at__gt=timezone.now()))
+
+
+def _sale_page(sale: FlashSale, snapshot) -> SalePage:
     return SalePage(
         sale_id=sale.pk,
         title=sale.title,
@@ -139,6 +152,29 @@ def sale_page_get(*, sale_id: int) -> SalePage | None:
         starts_at=sale.starts_at,
         ends_at=sale.ends_at,
         state=sale.state,
+    )
+
+
+def sale_page_get(*, sale_id: int) -> SalePage | None:
+    """What the sale page shows (it changes only when the sale changes); None for an unknown sale."""
+    sale = FlashSale.objects.select_related("merchant").filter(pk=sale_id).first()
+    if sale is None:
+        return None
+    snapshot = variant_snapshots_get(variant_ids=[sale.variant_id]).get(sale.variant_id)
+    return _sale_page(sale, snapshot)
+
+
+def sale_list_current(*, limit: int = 50) -> list[SalePage]:
+    """The sales page: current sales that have not ended, the live (and paused) ones first, then
+    the upcoming ones, each by its start. Three queries, whatever the number of sales."""
+    now = timezone.now()
+    sales = list(
+        sales_current().filter(ends_at__gt=now).select_related("merchant").order_by("starts_at", "pk")[:limit]
+    )
+    snapshots = variant_snapshots_get(variant_ids={sale.variant_id for sale in sales})
+    pages = [_sale_page(sale, snapshots.get(sale.variant_id)) for sale in sales]
+    return sorted(
+        pages, key=lambda page: (page.public_state(now) == "not_started", page.starts_at, page.sale_id)
     )
 
 

@@ -6,6 +6,7 @@ from . import views
 
 app_name = "flashsale"
 urlpatterns = [
+    path("", views.sale_list, name="index"),
     path("<int:sale_id>/", views.sale_page, name="sale"),
     path("<int:sale_id>/join/", views.sale_join, name="join"),
     path("<int:sale_id>/buy/", views.buy_form, name="buy"),

@@ -29,8 +29,7 @@ from shop.publishing.middleware import page_cache_control
 
 from . import redis_store
 from .api import MESSAGES, client_ip, quantity_parse
-from .models import FlashSaleState
-from .selectors import SalePage, reservation_view_get, sale_live_state_get, sale_page_get
+from .selectors import SalePage, reservation_view_get, sale_list_current, sale_live_state_get, sale_page_get
 from .services import flash_sale_admit
 from .tokens import HEADER, buyer_token_issue, buyer_token_verify
 
@@ -47,6 +46,20 @@ def _sale_context(page: SalePage) -> dict:
     }
 
 
+def _public(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = page_cache_control()
+    response.ignores_accept_language = True  # the URL says the language
+    return response
+
+
+@require_GET
+def sale_list(request: HttpRequest) -> HttpResponse:
+    # The same for every visitor, like the sale page: published again whenever a sale changes.
+    now = timezone.now()
+    sales = [(page, page.public_state(now)) for page in sale_list_current()]
+    return _public(render(request, "flashsale/index.html", {"sales": sales, "page_is_public": True}))
+
+
 @require_GET
 def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
     page = sale_page_get(sale_id=sale_id)
@@ -54,22 +67,8 @@ def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
         raise Http404
     # Nothing here may depend on the visitor: this is the published file (published again when the
     # sale changes state: armed, started, paused, resumed, ended). The units left come from JSON.
-    context = {**_sale_context(page), "page_is_public": True, "sale_state": _sale_state(page)}
-    response = render(request, "flashsale/sale.html", context)
-    response["Cache-Control"] = page_cache_control()
-    response.ignores_accept_language = True  # the URL says the language
-    return response
-
-
-def _sale_state(page: SalePage) -> str:
-    now = timezone.now()
-    if page.state == FlashSaleState.ENDED or page.ends_at <= now:
-        return "ended"
-    if page.state == FlashSaleState.PAUSED:
-        return "paused"
-    if page.state in (FlashSaleState.ARMED, FlashSaleState.LIVE) and page.starts_at <= now:
-        return "live"
-    return "not_started"
+    context = {**_sale_context(page), "page_is_public": True, "sale_state": page.public_state()}
+    return _public(render(request, "flashsale/sale.html", context))
 
 
 @csrf_exempt  # it changes nothing: it only renders the buyer's private copy of the page

@@ -39,7 +39,13 @@
       }
       var sale = box.querySelector("[data-live-sale]");
       var label = live.flash_sale && box.getAttribute("data-label-sale-" + live.flash_sale.state.replace(/_/g, "-"));
-      if (sale && label) { sale.textContent = label; sale.hidden = false; }
+      if (sale && label) {
+        // the sale's page is under the sales page, in the page's own language: /zh-hans/flash/5/
+        var sales = box.getAttribute("data-sales-url");
+        sale.textContent = label;
+        if (sales) sale.href = sales + live.flash_sale.sale_id + "/";
+        sale.parentNode.hidden = false;
+      }
     });
   });
 })();

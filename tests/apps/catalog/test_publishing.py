@@ -65,10 +65,12 @@ def test_publish_pages_all_writes_home_categories_and_products_in_both_languages
     assert files == [
         "c/home-goods/index.html",
         "c/lights/index.html",
+        "flash/index.html",  # the sales page (apps.flashsale's page source), with no sale yet
         "index.html",
         f"p/{lamp.pk}-desk-lamp/index.html",
         "zh-hans/c/home-goods/index.html",
         "zh-hans/c/lights/index.html",
+        "zh-hans/flash/index.html",
         "zh-hans/index.html",
         f"zh-hans/p/{lamp.pk}-desk-lamp/index.html",
     ]

@@ -1,6 +1,7 @@
 """The flash-sale page as a published file: written in both languages for every upcoming, armed, live
 or paused sale, the same for everyone (no buyer token, no CSRF token, no cookie), published again
-through Celery (eager here) after the commit of a change, removed when the sale ends or is deleted."""
+through Celery (eager here) after the commit of a change, removed when the sale ends or is deleted.
+The sales page (/flash/) is published with them and again after every change of any sale."""
 
 import gzip
 import re
@@ -36,7 +37,17 @@ def published(settings, tmp_path):
 
 
 def _flash_files(root) -> list[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("index.html") if "flash/" in str(path))
+    """The published sale pages (not the sales page)."""
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("index.html")
+        if re.search(r"flash/\d+/", str(path))
+    )
+
+
+def _index(root, language: str = "") -> str:
+    prefix = f"{language}/" if language else ""
+    return (root / f"{prefix}flash/index.html").read_text()
 
 
 def _page(root, sale_id: int, language: str = "") -> str:
@@ -73,6 +84,12 @@ def test_publish_pages_all_writes_every_current_sale_in_both_languages(published
     )
     assert '<html lang="zh-hans">' in _page(published, live.pk, "zh-hans")
     assert f"<title>{live.title} · " in _page(published, live.pk)
+    # and the sales page lists the live and the upcoming sale, in both languages
+    for language, prefix in (("", ""), ("zh-hans", "/zh-hans")):
+        index = _index(published, language)
+        assert f'href="{prefix}/flash/{live.pk}/"' in index
+        assert f'href="{prefix}/flash/{upcoming.pk}/"' in index
+        assert f'href="{prefix}/flash/{ended.pk}/"' not in index
 
 
 def test_the_published_page_has_no_token_no_csrf_token_and_sets_no_cookie(published):
@@ -108,6 +125,7 @@ def test_arming_publishes_the_page_through_celery_after_the_commit(
     # then
     assert _flash_files(published) == [f"flash/{sale.pk}/index.html", f"zh-hans/flash/{sale.pk}/index.html"]
     assert "Not started yet." in _page(published, sale.pk)
+    assert f'href="/flash/{sale.pk}/"' in _index(published)
 
 
 def test_the_warmup_command_publishes_the_page(published, capsys):
@@ -161,6 +179,8 @@ def test_the_pages_are_removed_when_the_sale_ends(published, django_capture_on_c
         flash_sale_close(sale_id=sale.pk)
     # then the files and their twins are gone; the dynamic page says it is over
     assert _flash_files(published) == []
+    assert f'href="/flash/{sale.pk}/"' not in _index(published)
+    assert "No flash sale right now." in _index(published)
     assert list((published / f"flash/{sale.pk}").iterdir()) == []
     assert list((published / f"zh-hans/flash/{sale.pk}").iterdir()) == []
 
@@ -188,7 +208,7 @@ def test_ending_a_sale_keeps_the_page_of_a_sale_whose_id_starts_with_the_same_di
     call_command("publish_pages", "--kind", "flash_sale", "--id", str(first.pk))
     # then only its own pages go
     assert pages == PageSet(
-        publish=(f"/flash/{second.pk}/", f"/zh-hans/flash/{second.pk}/"),
+        publish=(f"/flash/{second.pk}/", f"/zh-hans/flash/{second.pk}/", "/flash/", "/zh-hans/flash/"),
         remove=(f"/flash/{first.pk}", f"/zh-hans/flash/{first.pk}"),
     )
     assert _flash_files(published) == [
@@ -202,9 +222,14 @@ def test_the_page_source_answers_only_its_own_kind():
     source = FlashSalePages()
     assert source.pages_for(kind="product", object_id=sale.pk) is None
     assert source.pages_for(kind="flash_sale", object_id=sale.pk) == PageSet(
-        publish=(f"/flash/{sale.pk}/", f"/zh-hans/flash/{sale.pk}/")
+        publish=(f"/flash/{sale.pk}/", f"/zh-hans/flash/{sale.pk}/", "/flash/", "/zh-hans/flash/")
     )
-    assert list(source.pages_all()) == [f"/flash/{sale.pk}/", f"/zh-hans/flash/{sale.pk}/"]
+    assert list(source.pages_all()) == [
+        "/flash/",
+        "/zh-hans/flash/",
+        f"/flash/{sale.pk}/",
+        f"/zh-hans/flash/{sale.pk}/",
+    ]
 
 
 def test_nothing_is_published_while_publishing_is_off(settings, tmp_path, django_capture_on_commit_callbacks):
@@ -227,3 +252,20 @@ def test_the_beat_closing_a_sale_past_its_end_removes_its_pages(
     # then
     assert FlashSale.objects.get(pk=sale.pk).state == FlashSale.State.ENDED
     assert _flash_files(published) == []
+
+
+def test_the_sales_page_is_published_again_when_a_sale_starts(published, django_capture_on_commit_callbacks):
+    # given an armed sale that has not started: the sales page says when it starts
+    sale = _upcoming_draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        flash_sale_arm(sale_id=sale.pk)
+    assert "Starts " in _index(published)
+    assert "Live now." not in _index(published)
+    # when its start comes (moved to the past here) and the beat starts it
+    FlashSale.objects.filter(pk=sale.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        flash_sales_advance()
+    # then the sales page says it is live, in both languages
+    assert FlashSale.objects.get(pk=sale.pk).state == FlashSale.State.LIVE
+    assert "Live now." in _index(published)
+    assert "正在进行。" in _index(published, "zh-hans")
