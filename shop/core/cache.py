@@ -318,5 +318,10 @@ def _stamp_read(tags: tuple[str, ...]) -> Stamp:
             backend.add(_stamp_key(tag), now_ms, timeout=None)
             stamp = backend.get(_stamp_key(tag), now_ms)
         stamps.append(int(stamp))
-    token = ".".join(str(found.get(_version_key(tag), 0)) for tag in tags)
+    # The versions change with every invalidation; the latest stamp (ms) changes too when Redis has
+    # lost its keys (a restart: it keeps nothing on disk), which sets every stamp to "now" again. So
+    # an ETag handed out before cannot match afterwards, even for tags whose versions read 0 both
+    # times, in case a write was made while Redis was away and its invalidation lost.
+    versions = ".".join(str(found.get(_version_key(tag), 0)) for tag in tags)
+    token = f"{versions}-{max(stamps)}"
     return Stamp(token=token, modified_at=datetime.fromtimestamp(max(stamps) // 1000, tz=UTC))

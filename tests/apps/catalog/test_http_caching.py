@@ -6,9 +6,11 @@ import gzip
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.catalog.models import Product
 from apps.catalog.selectors import product_get
 from shop.core.cache import local_cache_clear
 from tests.apps.catalog.factories import CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory
@@ -109,6 +111,21 @@ def test_an_edit_once_committed_is_on_the_page_and_changes_the_etag(
     assert after.status_code == 200
     assert b"Reading Lamp" in after.content
     assert after["ETag"] != before["ETag"]
+
+
+def test_an_etag_from_before_redis_lost_its_keys_no_longer_matches(client, product):
+    # given a page read while no tag had ever been invalidated
+    url = f"/p/{product.pk}-desk-lamp/"
+    before = client.get(url)
+    # when a write's invalidation is lost (Redis away: an UPDATE here, which invalidates nothing)
+    # and Redis comes back empty
+    Product.objects.filter(pk=product.pk).update(name="Reading Lamp")
+    cache.clear()
+    local_cache_clear()
+    # then the old ETag gets the page as it is now, not a 304 for the old one
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert b"Reading Lamp" in after.content
 
 
 def test_no_stale_product_from_the_selector_after_a_committed_edit(

@@ -181,6 +181,20 @@ def test_the_stamp_changes_when_a_tag_is_invalidated():
     assert cache_stamp(tags=("catalog",)).modified_at == before.modified_at
 
 
+def test_the_stamp_changes_when_redis_loses_its_keys_though_no_tag_was_ever_invalidated():
+    # given the validators of tags nobody has invalidated (every version reads 0)
+    before = cache_stamp(tags=("catalog", "product:1"))
+    time.sleep(0.01)
+    # when Redis loses everything (a restart; a write meanwhile may have lost its invalidation)
+    cache.clear()
+    local_cache_clear()
+    after = cache_stamp(tags=("catalog", "product:1"))
+    # then an ETag handed out before cannot match any more
+    assert after.token != before.token
+    assert after.modified_at >= before.modified_at
+    assert cache_stamp(tags=("catalog", "product:1")) == after  # and it is stable again
+
+
 def test_a_disabled_cache_always_builds(settings):
     # given
     settings.SHOP_CACHE_ENABLED = False
