@@ -1,17 +1,29 @@
-"""The search page and the autocomplete endpoint: parse, call the selector, render."""
+"""The search page and the autocomplete endpoint: parse, call the selector, render.
+
+The search page is the same for every visitor (the header's name and cart count come from
+/live/session/, like a published page's), so it reads neither the session nor the CSRF token:
+public for a minute (a CDN keeps a popular query), gzipped, with an ETag of its content and a 304
+for a client that already has it.
+"""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import conditional_page, require_safe
 
 from apps.catalog.selectors import category_tree_get
+from shop.publishing.middleware import page_cache_control
 
 from .forms import SORT_LABELS, SearchForm, clean_params
 from .selectors import search_autocomplete, search_products
 from .types import Facet
 
 
+@require_safe
+@gzip_page
+@conditional_page
 def search_page(request: HttpRequest) -> HttpResponse:
     language = get_language()
     parsed = SearchForm(request.GET).search_request()
@@ -22,10 +34,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     tree = category_tree_get(language=language)
     labels = {(facet.key, value.key): value.label for facet in result.facets for value in facet.values}
     labels.update({("category", node.slug): node.name for node in tree.nodes})
-    return render(
+    response = render(
         request,
         "search/results.html",
         {
+            "page_is_public": True,
             "nav_categories": tree.roots(),
             "result": result,
             "query": parsed.query,
@@ -38,6 +51,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "suggestion_url": _with(params, q=result.suggestion) if result.suggestion else "",
         },
     )
+    response["Cache-Control"] = page_cache_control()
+    response.ignores_accept_language = True  # the URL says the language
+    return response
 
 
 def autocomplete(request: HttpRequest) -> JsonResponse:

@@ -134,3 +134,43 @@ def test_autocomplete_in_chinese_and_with_bad_input(client, indexed):
     assert json.loads(empty.content) == {"suggestions": []}
     assert junk.status_code == 200
     assert json.loads(junk.content) == {"suggestions": []}
+
+
+def test_the_search_page_is_public_sets_no_cookie_and_is_the_same_for_a_logged_in_shopper(client, indexed):
+    from tests.shop.accounts.factories import UserFactory
+
+    # given what a visitor gets
+    anonymous = client.get("/search/", {"q": "headphones"})
+    # when a logged-in shopper searches the same
+    client.force_login(UserFactory(full_name="Mei Lin"))
+    response = client.get("/search/", {"q": "headphones"})
+    # then it is one public page for everybody: their name comes from /live/session/
+    assert response.content == anonymous.content
+    assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
+    assert "accept-language" not in response.get("Vary", "").lower()
+    assert "Mei Lin" not in response.content.decode()
+    assert 'data-live-session="/live/session/"' in response.content.decode()
+
+
+def test_the_search_page_is_gzipped_and_answers_304_to_its_etag(client, indexed):
+    import gzip
+
+    first = client.get("/search/", {"q": "headphones"}, headers={"Accept-Encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip"
+    assert b"<mark>Headphones</mark>" in gzip.decompress(first.content)
+    again = client.get(
+        "/search/", {"q": "headphones"}, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    # another query has another ETag
+    other = client.get(
+        "/search/", {"q": "auralis 29"}, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]}
+    )
+    assert other.status_code == 200
+
+
+def test_the_search_page_refuses_a_post(client, indexed):
+    assert client.post("/search/", {"q": "headphones"}).status_code == 405
