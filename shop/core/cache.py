@@ -16,6 +16,8 @@ are served the stale value; when there is no value at all (after a write), the o
 for the rebuilder, then read the database themselves.
 
 Redis down: every read falls back to `build()` (the database) with a warning log; nothing raises.
+An invalidation Redis did not take is kept in this process and sent again with its next Redis
+round trip, so a write made during the outage is not hidden by old values once Redis is back.
 """
 
 import contextlib
@@ -48,6 +50,7 @@ DEFAULTS = {
     "SHOP_CACHE_STALE_SECONDS": 60,
     "SHOP_CACHE_LOCK_MS": 3000,
     "SHOP_CACHE_WAIT_SECONDS": 1.0,
+    "SHOP_CACHE_RETRY_SECONDS": 1.0,
 }
 _POLL_SECONDS = 0.02
 _RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
@@ -250,6 +253,7 @@ def cache_get_or_build(
     if value is not _ABSENT:
         return value
     try:
+        _replay_unsent()
         value = _shared_get_or_build(key, build, tuple(tags), timeout)
     except CacheUnavailableError as exc:
         logger.warning(
@@ -272,19 +276,68 @@ def _bump(tag: str, now_ms: int) -> None:
     backend.set(_stamp_key(tag), now_ms, timeout=None)
 
 
-def cache_invalidate(*, tags: Iterable[str]) -> None:
-    """Every key carrying one of `tags` misses from now on (level 2 for everyone, level 1 here).
-    Call it after the commit (`cache_invalidate_on_commit`): a reader between the write and the
-    commit would otherwise cache the old row under the new version."""
-    local_cache_clear()
-    if not _setting("SHOP_CACHE_ENABLED"):
-        return
+# Tags whose invalidation Redis did not take (it was unreachable): bumped again by this process as
+# soon as Redis answers, so a write made during an outage does not leave other processes reading
+# the old value (and the old ETag matching) once Redis is back. Bounded: past the bound, the
+# values' own timeouts are what remains.
+_UNSENT_MAX = 10_000
+_unsent: dict[str, None] = {}
+_unsent_lock = threading.Lock()
+_retry_at = 0.0  # time.monotonic() before which no replay is tried (Redis just failed)
+
+
+def _bump_all(tags: Iterable[str], *, replaying: bool = False) -> None:
+    """Bump these tags and any kept back; at the first failure keep the rest for later (one warning
+    per invalidation, none while replaying: Redis is still away)."""
+    global _retry_at
     now_ms = int(time.time() * 1000)
-    for tag in dict.fromkeys(tags):
+    with _unsent_lock:
+        pending = list(dict.fromkeys([*_unsent, *tags]))
+        _unsent.clear()
+    for index, tag in enumerate(pending):
         try:
             _shared(lambda tag=tag: _bump(tag, now_ms))
         except CacheUnavailableError as exc:
-            logger.warning("cache invalidation failed", extra={"cache_tag": tag, "error": str(exc)})
+            _retry_at = time.monotonic() + _setting("SHOP_CACHE_RETRY_SECONDS")
+            _keep(pending[index:])
+            if not replaying:
+                logger.warning(
+                    "cache invalidation failed, kept to send again",
+                    extra={"cache_tag": tag, "kept": len(_unsent), "error": str(exc)},
+                )
+            return
+
+
+def _keep(tags: list[str]) -> None:
+    with _unsent_lock:
+        room = max(0, _UNSENT_MAX - len(_unsent))
+        _unsent.update(dict.fromkeys(tags[:room]))
+    if len(tags) > room:
+        logger.error("cache invalidations dropped", extra={"dropped": len(tags) - room})
+
+
+def _replay_unsent() -> None:
+    """Send the invalidations an outage kept back, once Redis answers again: tried before a read
+    at most every SHOP_CACHE_RETRY_SECONDS, so an outage does not double every read's wait (and
+    free when there are none)."""
+    if _unsent and time.monotonic() >= _retry_at:
+        _bump_all((), replaying=True)
+
+
+def cache_invalidations_pending() -> int:
+    """How many invalidations wait in this process for Redis to answer again."""
+    return len(_unsent)
+
+
+def cache_invalidate(*, tags: Iterable[str]) -> None:
+    """Every key carrying one of `tags` misses from now on (level 2 for everyone, level 1 here).
+    Call it after the commit (`cache_invalidate_on_commit`): a reader between the write and the
+    commit would otherwise cache the old row under the new version. When Redis is unreachable the
+    tags are kept and sent again by this process once Redis answers."""
+    local_cache_clear()
+    if not _setting("SHOP_CACHE_ENABLED"):
+        return
+    _bump_all(tags)
 
 
 def cache_invalidate_on_commit(*, tags: Iterable[str], using: str | None = None) -> None:
@@ -298,6 +351,7 @@ def cache_stamp(*, tags: Iterable[str]) -> Stamp | None:
     tags = tuple(tags)
     if not _setting("SHOP_CACHE_ENABLED") or not tags:
         return None
+    _replay_unsent()
     try:
         return _shared(lambda: _stamp_read(tags))
     except CacheUnavailableError as exc:

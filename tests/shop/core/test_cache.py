@@ -12,6 +12,7 @@ from shop.core.cache import (
     cache_get_or_build,
     cache_invalidate,
     cache_invalidate_on_commit,
+    cache_invalidations_pending,
     cache_stamp,
     local_cache_clear,
 )
@@ -163,8 +164,32 @@ def test_with_redis_down_reads_fall_back_to_the_builder_with_a_warning(settings,
     assert value == "built-1"
     messages = [record.getMessage() for record in caplog.records]
     assert "cache unavailable, reading from the database" in messages
-    assert "cache invalidation failed" in messages
+    assert "cache invalidation failed, kept to send again" in messages
     assert cache_stamp(tags=("t",)) is None
+
+
+def test_an_invalidation_made_while_redis_is_down_is_sent_once_it_is_back(settings, caplog):
+    # given a value cached by every process
+    settings.SHOP_CACHE_RETRY_SECONDS = 0.5
+    build = Builder()
+    assert cache_get_or_build(key="k", build=build, tags=("t",)) == "built-1"
+    real_caches = settings.CACHES
+    # when a write's invalidation meets Redis down, and reads go on during the outage
+    settings.CACHES = CLOSED_PORT_CACHES
+    with caplog.at_level(logging.WARNING, logger="shop.core.cache"):
+        cache_invalidate(tags=("t", "u"))
+        assert cache_invalidations_pending() == 2
+        assert cache_get_or_build(key="other", build=Builder("x")) == "x-1"  # replay fails quietly
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings.count("cache invalidation failed, kept to send again") == 1
+    assert cache_invalidations_pending() == 2
+    # and Redis comes back (another process would still find the old value under the old version)
+    settings.CACHES = real_caches
+    local_cache_clear()
+    time.sleep(0.5)  # replays are tried at most every SHOP_CACHE_RETRY_SECONDS
+    # then the next round trip sends it first: the value is built again, not read stale
+    assert cache_get_or_build(key="k", build=build, tags=("t",)) == "built-2"
+    assert cache_invalidations_pending() == 0
 
 
 def test_the_stamp_changes_when_a_tag_is_invalidated():
