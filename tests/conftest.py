@@ -9,6 +9,8 @@ import os
 import pytest
 from django.db import connection
 
+pytest_plugins = ["tests.s3"]  # the s3_server fixture
+
 REQUIRE_SERVICES = os.environ.get("SHOP_REQUIRE_SERVICES") == "1"
 
 

@@ -348,7 +348,9 @@ PUBLISHED_ROOT = env.path("PUBLISHED_ROOT", default=BASE_DIR / "var" / "publishe
 PUBLISHING_STORAGE_BACKEND = env.str(
     "PUBLISHING_STORAGE_BACKEND", default="shop.publishing.storage.AtomicFileSystemStorage"
 )
-PUBLISHING_STORAGE_OPTIONS: dict = {}
+# The backend's options as JSON, e.g. for storages.backends.s3.S3Storage:
+# {"bucket_name": "shop-pages", "endpoint_url": "https://s3.example.com", "querystring_auth": false}
+PUBLISHING_STORAGE_OPTIONS: dict = env.json("PUBLISHING_STORAGE_OPTIONS", default={})
 PUBLISHING_PAGE_SOURCES = ["apps.catalog.publishing.CatalogPages", "apps.flashsale.publishing.FlashSalePages"]
 PUBLISHING_SITE_URL = env.str("PUBLISHING_SITE_URL", default=SHOP_SITE_URL)
 PUBLISHING_CDN_PURGER = env.str("PUBLISHING_CDN_PURGER", default="shop.publishing.cdn.NoopPurger")

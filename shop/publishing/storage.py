@@ -3,7 +3,9 @@
 The default writes under settings.PUBLISHED_ROOT, each file through a temporary file and an atomic
 rename, so a reader (whitenoise, nginx) sees the old page or the new one, never half a page.
 Production can write to an object store instead (PUBLISHING_STORAGE_BACKEND =
-"storages.backends.s3.S3Storage", PUBLISHING_STORAGE_OPTIONS = {...}) behind the CDN.
+"storages.backends.s3.S3Storage", PUBLISHING_STORAGE_OPTIONS as JSON) behind the CDN: each page and
+twin is an object named like the URL, with Content-Type text/html and the twins' Content-Encoding
+(tests/shop/publishing/test_published_pages_s3.py, against an S3-compatible server).
 """
 
 import os

@@ -138,3 +138,26 @@ def test_the_embedded_default_follows_database_url_when_set():
     # then PostgreSQL is used
     assert result.returncode == 0, result.stderr
     assert _last_line(result.stdout) == "django.db.backends.postgresql shop_local"
+
+
+def test_production_with_a_bucket_stores_pictures_and_published_pages_in_the_object_store():
+    # given the environment of a deployment whose pictures and pages live in S3 buckets
+    env = {
+        **PRODUCTION_ENV,
+        "AWS_STORAGE_BUCKET_NAME": "shop-media",
+        "AWS_S3_CUSTOM_DOMAIN": "media.shop.example.com",
+        "PUBLISHING_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+        "PUBLISHING_STORAGE_OPTIONS": '{"bucket_name": "shop-pages", "querystring_auth": false}',
+    }
+    probe = (
+        f'{SETUP}; from django.core.files.storage import storages; s = storages["default"]; '
+        "from shop.publishing.storage import published_storage as p; q = p(); "
+        "print(type(s).__name__, s.bucket_name, s.url('a.jpg'), type(q).__name__, q.bucket_name, q.querystring_auth)"
+    )
+    # when Django starts with the production settings and opens both storages (boto3 is installed)
+    result = _run(["-c", probe], settings_module="config.settings.production", **env)
+    # then
+    assert result.returncode == 0, result.stderr
+    assert _last_line(result.stdout) == (
+        "S3Storage shop-media https://media.shop.example.com/a.jpg S3Storage shop-pages False"
+    )
