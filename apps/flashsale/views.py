@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import conditional_page, require_GET, require_http_methods, require_POST
 
 from apps.orders.services import FlashOrderNotPayable, order_flash_payment_start
 from shop.publishing.middleware import page_cache_control
@@ -53,6 +54,8 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@gzip_page  # public, no secret in it: safe from BREACH
+@conditional_page  # an ETag of its content, 304 for a client that has it
 def sale_list(request: HttpRequest) -> HttpResponse:
     # The same for every visitor, like the sale page: published again whenever a sale changes.
     now = timezone.now()
@@ -61,6 +64,8 @@ def sale_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@gzip_page
+@conditional_page
 def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
     page = sale_page_get(sale_id=sale_id)
     if page is None:

@@ -101,3 +101,16 @@ def test_every_page_links_to_the_sales_page(client):
     assert 'href="/flash/"' in client.get("/").content.decode()
     assert 'href="/zh-hans/flash/"' in client.get("/zh-hans/").content.decode()
     assert 'href="/flash/"' in client.get("/cart/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/flash/", "/flash/{sale}/"])
+def test_the_public_sale_pages_are_gzipped_and_answer_304_when_django_serves_them(client, path):
+    import gzip
+
+    sale = sale_ready(units=5, title="Gzip sale")
+    url = path.format(sale=sale.pk)
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip"
+    assert b"Gzip sale" in gzip.decompress(first.content)
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]})
+    assert again.status_code == 304
