@@ -24,6 +24,17 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 CACHES["default"]["KEY_PREFIX"] = "shop-test"  # noqa: F405
+if not env.str("REDIS_URL", default=""):
+    # The private redis-server is the demo's too (its database 0). The tests flush theirs at will
+    # (cache.clear() before each test, the flash-sale fixtures), so they get database 1: `make test`
+    # beside a running `make demo` neither wipes the demo's sale, sessions and queue nor trips on
+    # its keys.
+    REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/1"  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    if not env.str("CELERY_BROKER_URL", default=""):
+        CELERY_BROKER_URL = REDIS_URL
+    if not env.str("FLASHSALE_REDIS_URL", default=""):
+        FLASHSALE_REDIS_URL = REDIS_URL
 AXES_ENABLED = True
 # Tests of shop.publishing switch publishing on with their own PUBLISHED_ROOT (tmp_path).
 PUBLISHING_ENABLED = False

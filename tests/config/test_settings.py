@@ -161,3 +161,17 @@ def test_production_with_a_bucket_stores_pictures_and_published_pages_in_the_obj
     assert _last_line(result.stdout) == (
         "S3Storage shop-media https://media.shop.example.com/a.jpg S3Storage shop-pages False"
     )
+
+
+def test_without_redis_url_the_tests_use_a_database_of_the_private_redis_that_the_demo_does_not():
+    probe = (
+        f"{SETUP}; from django.conf import settings as s; "
+        "print(s.REDIS_URL, s.CACHES['default']['LOCATION'], s.FLASHSALE_REDIS_URL, s.CELERY_BROKER_URL)"
+    )
+    # when the test settings and the demo's settings start without REDIS_URL
+    tests = _run(["-c", probe], settings_module="config.settings.test")
+    demo = _run(["-c", probe], settings_module="config.settings.local")
+    # then both use the same private server, in different databases
+    assert tests.returncode == demo.returncode == 0, tests.stderr + demo.stderr
+    assert _last_line(tests.stdout).split() == ["redis://127.0.0.1:6390/1"] * 4
+    assert _last_line(demo.stdout).split() == ["redis://127.0.0.1:6390/0"] * 4
