@@ -22,11 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import conditional_page, require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.orders.services import FlashOrderNotPayable, order_flash_payment_start
-from shop.publishing.middleware import page_cache_control
+from shop.publishing.http import public_page
 
 from . import redis_store
 from .api import MESSAGES, client_ip, quantity_parse
@@ -47,25 +46,17 @@ def _sale_context(page: SalePage) -> dict:
     }
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = page_cache_control()
-    response.ignores_accept_language = True  # the URL says the language
-    return response
-
-
 @require_GET
-@gzip_page  # public, no secret in it: safe from BREACH
-@conditional_page  # an ETag of its content, 304 for a client that has it
+@public_page()  # the published pages' Cache-Control, gzip (no secret in it), an ETag of its content
 def sale_list(request: HttpRequest) -> HttpResponse:
     # The same for every visitor, like the sale page: published again whenever a sale changes.
     now = timezone.now()
     sales = [(page, page.public_state(now)) for page in sale_list_current()]
-    return _public(render(request, "flashsale/index.html", {"sales": sales, "page_is_public": True}))
+    return render(request, "flashsale/index.html", {"sales": sales, "page_is_public": True})
 
 
 @require_GET
-@gzip_page
-@conditional_page
+@public_page()
 def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
     page = sale_page_get(sale_id=sale_id)
     if page is None:
@@ -73,7 +64,7 @@ def sale_page(request: HttpRequest, sale_id: int) -> HttpResponse:
     # Nothing here may depend on the visitor: this is the published file (published again when the
     # sale changes state: armed, started, paused, resumed, ended). The units left come from JSON.
     context = {**_sale_context(page), "page_is_public": True, "sale_state": page.public_state()}
-    return _public(render(request, "flashsale/sale.html", context))
+    return render(request, "flashsale/sale.html", context)
 
 
 @csrf_exempt  # it changes nothing: it only renders the buyer's private copy of the page

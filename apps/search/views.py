@@ -10,11 +10,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import conditional_page, require_safe
+from django.views.decorators.http import require_safe
 
 from apps.catalog.selectors import category_tree_get
-from shop.publishing.middleware import page_cache_control
+from shop.publishing.http import public_page
 
 from .forms import SORT_LABELS, SearchForm, clean_params
 from .selectors import search_autocomplete, search_products
@@ -22,8 +21,7 @@ from .types import Facet
 
 
 @require_safe
-@gzip_page
-@conditional_page
+@public_page()
 def search_page(request: HttpRequest) -> HttpResponse:
     language = get_language()
     parsed = SearchForm(request.GET).search_request()
@@ -34,7 +32,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     tree = category_tree_get(language=language)
     labels = {(facet.key, value.key): value.label for facet in result.facets for value in facet.values}
     labels.update({("category", node.slug): node.name for node in tree.nodes})
-    response = render(
+    return render(
         request,
         "search/results.html",
         {
@@ -51,9 +49,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "suggestion_url": _with(params, q=result.suggestion) if result.suggestion else "",
         },
     )
-    response["Cache-Control"] = page_cache_control()
-    response.ignores_accept_language = True  # the URL says the language
-    return response
 
 
 def autocomplete(request: HttpRequest) -> JsonResponse:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, conditional_page
 
 from shop.core.cache import Stamp, cache_stamp
 
@@ -36,8 +36,15 @@ def _stamp(request, tags: tuple[str, ...]) -> Stamp | None:
     return stamps[tags]
 
 
-def public_page(*, tags: Callable[..., Iterable[str]]):
+def public_page(*, tags: Callable[..., Iterable[str]] | None = None):
+    """Without `tags` (a page built from no tagged cache entry: search results, the flash-sale
+    pages), the ETag is a hash of the rendered body (Django's conditional_page): the view still
+    runs, a client that has the page is spared the bytes."""
+
     def decorator(view):
+        if tags is None:
+            return gzip_page(_public(conditional_page(view)))
+
         def etag(request, *args, **kwargs) -> str | None:
             stamp = _stamp(request, tuple(tags(request, *args, **kwargs)))
             if stamp is None:
@@ -49,19 +56,21 @@ def public_page(*, tags: Callable[..., Iterable[str]]):
             stamp = _stamp(request, tuple(tags(request, *args, **kwargs)))
             return None if stamp is None else stamp.modified_at
 
-        conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
-
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            response = conditional(request, *args, **kwargs)
-            if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
-                patch_cache_control(response, **_directives(page_cache_control()))
-            response.ignores_accept_language = True  # PublishedPagesMiddleware drops it from Vary
-            return response
-
-        return gzip_page(wrapped)
+        return gzip_page(_public(condition(etag_func=etag, last_modified_func=last_modified)(view)))
 
     return decorator
+
+
+def _public(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, **_directives(page_cache_control()))
+        response.ignores_accept_language = True  # PublishedPagesMiddleware drops it from Vary
+        return response
+
+    return wrapped
 
 
 def _directives(header: str) -> dict:
